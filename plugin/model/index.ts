@@ -1,0 +1,7 @@
+export * from './stages.ts'
+export * from './environment.ts'
+export * from './telemetry.ts'
+export * from './run-result.ts'
+export * from './thresholds.ts'
+export * from './validation.ts'
+export * from './case-result.ts'

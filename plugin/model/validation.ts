@@ -1,0 +1,64 @@
+import { z } from 'zod'
+
+export const VERDICTS = ['pass', 'warn', 'fail'] as const
+export const VerdictSchema = z.enum(VERDICTS)
+export type Verdict = z.infer<typeof VerdictSchema>
+
+/** Tensor comparison statistics for one stage (DNABERT-S, ESM-2, merged), numpy-allclose semantics. */
+export const TensorStatsSchema = z.object({
+  stage: z.enum(['dnabert', 'esm', 'merged']),
+  vectors: z.number().int().nonnegative(),
+  width: z.number().int().nonnegative(),
+  elements: z.number().int().nonnegative(),
+  maxAbsDiff: z.number(),
+  maxRelDiff: z.number(),
+  outsideTolerance: z.number().int().nonnegative(),
+  outsidePercent: z.number(),
+  vectorsOutside: z.number().int().nonnegative(),
+  minCosine: z.number(),
+  meanCosine: z.number(),
+  nanCount: z.number().int().nonnegative(),
+  infCount: z.number().int().nonnegative(),
+  worst: z
+    .object({ id: z.string(), index: z.number().int(), candidate: z.number(), reference: z.number(), bound: z.number() })
+    .nullable(),
+})
+export type TensorStats = z.infer<typeof TensorStatsSchema>
+
+export const PredictionStatsSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  labelAgreement: z.number(),
+  labelFlips: z.number().int().nonnegative(),
+  maxScoreDiff: z.number(),
+  meanScoreDiff: z.number(),
+})
+export type PredictionStats = z.infer<typeof PredictionStatsSchema>
+
+export const ConsensusStatsSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  agreement: z.number(),
+  disagreements: z.number().int().nonnegative(),
+})
+export type ConsensusStats = z.infer<typeof ConsensusStatsSchema>
+
+export const FindingSchema = z.object({
+  verdict: VerdictSchema,
+  code: z.string(),
+  message: z.string(),
+})
+export type Finding = z.infer<typeof FindingSchema>
+
+/** The outcome of comparing one candidate output folder with a reference. */
+export const ComparisonSchema = z.object({
+  verdict: VerdictSchema,
+  candidate: z.string(),
+  reference: z.string(),
+  tolerance: z.object({ rtol: z.number(), atol: z.number() }),
+  tensors: z.array(TensorStatsSchema),
+  predictions: PredictionStatsSchema.nullable(),
+  consensus: ConsensusStatsSchema.nullable(),
+  /** Why the verdict is what it is; for 'warn', the investigation (first diverging stage, label flips). */
+  findings: z.array(FindingSchema),
+  firstDivergingStage: z.string().nullable(),
+})
+export type Comparison = z.infer<typeof ComparisonSchema>
