@@ -1,0 +1,6 @@
+export { type DType, DTYPES, ELEMENT_SIZE, isFloatDType } from './dtype.ts'
+export { PtReadError, type PtErrorCode } from './errors.ts'
+export { PyDict, PyGlobal, PyTuple, type PyKey, type PyValue, pyKeyString, pyTypeName } from './pyvalue.ts'
+export { type NativeArray, Storage, Tensor } from './tensor.ts'
+export { openPt, type PtArchive, readPt, readPtBuffer } from './read-pt.ts'
+export { type JsonValue, jsonNumber, type PyJsonOptions, pyJsonChunks, pyToJson, type TensorSummary, tensorSummary, writePyJson } from './py-json.ts'

@@ -1,0 +1,164 @@
+import { readFile } from 'node:fs/promises'
+
+/**
+ * Readers for VirNucPro's two tab-separated outputs (contract §2.3/2.4). Headers are checked exactly so that a
+ * format drift in the pipeline fails loudly instead of mis-assigning columns.
+ */
+
+/** One line of `prediction_results.txt`: per ORF frame. */
+export interface PredictionRow {
+  sequenceId: string
+  prediction: 'virus' | 'others'
+  /** softmax P(others) */
+  score1: number
+  /** softmax P(virus) */
+  score2: number
+}
+
+/** One line of the optimised 4-column `prediction_results_highestscore.csv`. */
+export interface HighestScoreRow {
+  modifiedId: string
+  isVirus: boolean
+  maxScore0: number
+  maxScore1: number
+}
+
+/** One line of the vanilla 2-column `prediction_results_highestscore.csv` (no scores). */
+export interface VanillaHighestScoreRow {
+  modifiedId: string
+  isVirus: boolean
+}
+
+export type HighestScoreFile =
+  | { form: 'optimised'; rows: HighestScoreRow[] }
+  | { form: 'vanilla'; rows: VanillaHighestScoreRow[] }
+
+export const PREDICTION_HEADER = ['Sequence_ID', 'Prediction', 'score1', 'score2'] as const
+export const HIGHEST_SCORE_HEADER = ['Modified_ID', 'Is_Virus', 'max_score_0', 'max_score_1'] as const
+export const VANILLA_HIGHEST_SCORE_HEADER = ['Modified_ID', 'Is_Virus'] as const
+
+/** Malformed TSV content; `line` and `column` are 1-based (column 0 = the whole line). */
+export class TsvFormatError extends Error {
+  override readonly name = 'TsvFormatError'
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}${column > 0 ? `:${column}` : ''}: ${detail}`)
+  }
+}
+
+// Python float repr plus the spellings Python and pandas use for non-finite values.
+const FLOAT_RE = /^[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)$/
+const NON_FINITE: Readonly<Record<string, number>> = { nan: NaN, NaN: NaN, inf: Infinity, '-inf': -Infinity, Infinity: Infinity, '-Infinity': -Infinity }
+
+interface Cursor { file: string; line: number }
+
+function parseFloatCell(s: string, at: Cursor, col: number, name: string, allowEmpty: boolean): number {
+  if (FLOAT_RE.test(s)) return Number(s)
+  const nf = NON_FINITE[s]
+  if (nf !== undefined) return nf
+  // pandas writes NaN as an empty cell in to_csv.
+  if (allowEmpty && s === '') return NaN
+  throw new TsvFormatError(at.file, at.line, col, `${name}: '${s}' is not a number`)
+}
+
+function parseBoolCell(s: string, at: Cursor, col: number): boolean {
+  if (s === 'True') return true
+  if (s === 'False') return false
+  throw new TsvFormatError(at.file, at.line, col, `Is_Virus: expected True or False, got '${s}'`)
+}
+
+function nonEmptyId(s: string, at: Cursor, name: string): string {
+  if (s === '') throw new TsvFormatError(at.file, at.line, 1, `${name} is empty`)
+  return s
+}
+
+/** Splits into lines (LF or CRLF, optional BOM, one optional trailing newline). */
+function splitLines(text: string): string[] {
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  const lines = t.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+function checkHeader(file: string, line: string | undefined, expected: readonly string[]): void {
+  if (line === undefined) throw new TsvFormatError(file, 1, 0, `empty file (expected header '${expected.join('\\t')}')`)
+  const got = line.split('\t')
+  expected.forEach((name, i) => {
+    if (got[i] !== name) throw new TsvFormatError(file, 1, i + 1, `header column ${i + 1}: expected '${name}', got '${got[i] ?? '(missing)'}'`)
+  })
+  if (got.length !== expected.length) throw new TsvFormatError(file, 1, expected.length + 1, `header has ${got.length} columns, expected ${expected.length}`)
+}
+
+function cells(line: string, n: number, at: Cursor): string[] {
+  if (line === '') throw new TsvFormatError(at.file, at.line, 0, 'blank line')
+  const c = line.split('\t')
+  if (c.length !== n) throw new TsvFormatError(at.file, at.line, Math.min(c.length, n) + 1, `expected ${n} tab-separated columns, got ${c.length}`)
+  return c
+}
+
+export function parsePredictionResults(text: string, file = '<text>'): PredictionRow[] {
+  const lines = splitLines(text)
+  checkHeader(file, lines[0], PREDICTION_HEADER)
+  const rows: PredictionRow[] = []
+  for (let i = 1; i < lines.length; i++) {
+    const at = { file, line: i + 1 }
+    const [id = '', pred = '', s1 = '', s2 = ''] = cells(lines[i] as string, 4, at)
+    if (pred !== 'virus' && pred !== 'others') throw new TsvFormatError(file, at.line, 2, `Prediction: expected virus or others, got '${pred}'`)
+    rows.push({
+      sequenceId: nonEmptyId(id, at, 'Sequence_ID'),
+      prediction: pred,
+      score1: parseFloatCell(s1, at, 3, 'score1', false),
+      score2: parseFloatCell(s2, at, 4, 'score2', false),
+    })
+  }
+  return rows
+}
+
+/** Detects the optimised (4-column) or vanilla (2-column) form from the header. */
+export function parseHighestScore(text: string, file = '<text>'): HighestScoreFile {
+  const lines = splitLines(text)
+  const header = lines[0]
+  if (header !== undefined && header.split('\t').length === 2) {
+    checkHeader(file, header, VANILLA_HIGHEST_SCORE_HEADER)
+    const rows: VanillaHighestScoreRow[] = []
+    for (let i = 1; i < lines.length; i++) {
+      const at = { file, line: i + 1 }
+      const [id = '', v = ''] = cells(lines[i] as string, 2, at)
+      rows.push({ modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) })
+    }
+    return { form: 'vanilla', rows }
+  }
+  checkHeader(file, header, HIGHEST_SCORE_HEADER)
+  const rows: HighestScoreRow[] = []
+  for (let i = 1; i < lines.length; i++) {
+    const at = { file, line: i + 1 }
+    const [id = '', v = '', m0 = '', m1 = ''] = cells(lines[i] as string, 4, at)
+    rows.push({
+      modifiedId: nonEmptyId(id, at, 'Modified_ID'),
+      isVirus: parseBoolCell(v, at, 2),
+      maxScore0: parseFloatCell(m0, at, 3, 'max_score_0', true),
+      maxScore1: parseFloatCell(m1, at, 4, 'max_score_1', true),
+    })
+  }
+  return { form: 'optimised', rows }
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (e) {
+    throw new TsvFormatError(path, 0, 0, `cannot read file: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+export async function readPredictionResults(path: string): Promise<PredictionRow[]> {
+  return parsePredictionResults(await readText(path), path)
+}
+
+export async function readHighestScore(path: string): Promise<HighestScoreFile> {
+  return parseHighestScore(await readText(path), path)
+}
