@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { EnvironmentSchema } from './environment.ts'
 import { StageSchema } from './stages.ts'
 import { GpuTelemetrySchema } from './telemetry.ts'
+import { CalibrationSchema, StageEfficiencySchema } from './efficiency.ts'
 
 export const StageTimingSchema = z.object({
   stage: StageSchema,
@@ -62,5 +63,8 @@ export const RunResultSchema = z.object({
   logFindings: z.array(z.object({ severity: z.enum(['error', 'warning']), code: z.string(), message: z.string() })),
   logs: z.object({ stdout: z.string(), stderr: z.string() }),
   environment: EnvironmentSchema,
+  /** The GPU ceiling measured on this machine (GPU runs only), and the embedding stages' efficiency against it. */
+  calibration: CalibrationSchema.nullable().default(null),
+  efficiency: z.array(StageEfficiencySchema).default([]),
 })
 export type RunResult = z.infer<typeof RunResultSchema>

@@ -41,6 +41,8 @@ export const GpuWindowSchema = z.object({
   /** Mean utilisation over the GPUs the run was given. */
   meanUtilisationPercent: z.number(),
   energyJ: z.number().nullable(),
+  /** Energy over the sequences the window processed (ORF frames); absent when unknown. */
+  energyPerSequenceJ: z.number().nullable().optional(),
   busy: BusyAccountingSchema,
 })
 export type GpuWindow = z.infer<typeof GpuWindowSchema>

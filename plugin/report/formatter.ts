@@ -1,0 +1,33 @@
+/**
+ * One small interface behind every output format (like Vitest's reporters or hyperfine's exporters): the Report is
+ * the model, a formatter only turns it into files. Formatters do no I/O; write-reports.ts writes what they return.
+ */
+import type { ChartSpec } from './chart-plan.ts'
+import type { Report } from './schema.ts'
+
+/** One GPU sample for the utilisation timeline, from the run's Arrow timeline or handed in directly. */
+export interface GpuSample {
+  /** Milliseconds since the run started. */
+  tMs: number
+  gpu: number
+  utilisationPercent: number
+  memoryUsedMiB: number | null
+}
+
+export interface RenderContext {
+  /** Charts to draw or link, planned once (chart-plan.ts) so every formatter agrees on names. */
+  charts: ChartSpec[]
+  /** Per run id, the GPU samples for its timeline chart. */
+  timelines: ReadonlyMap<string, readonly GpuSample[]>
+}
+
+export interface RenderedFile {
+  /** Path relative to the reports directory. */
+  path: string
+  content: string
+}
+
+export interface ReportFormatter {
+  readonly name: string
+  render(report: Report, context: RenderContext): RenderedFile[]
+}

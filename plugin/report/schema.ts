@@ -1,0 +1,66 @@
+/**
+ * The report: one zod schema as the source of truth for the JSON report, the markdown report and compare-reports.
+ * Published as JSON Schema in report.schema.json (scripts/write-schema.ts).
+ */
+import { z } from 'zod'
+import { CaseAnalysisSchema, NotEvaluatedSchema, ProjectionSchema, ScalingAnalysisSchema, SummaryStatusSchema } from '../analysis/schema.ts'
+import { CaseResultSchema } from '../model/case-result.ts'
+import { EnvironmentSchema } from '../model/environment.ts'
+import { ThresholdsSchema, WarningSchema } from '../model/thresholds.ts'
+import { ComparisonSchema } from '../model/validation.ts'
+
+export const REPORT_SCHEMA_VERSION = 1
+
+export const ReportCaseSchema = CaseResultSchema.extend({ analysis: CaseAnalysisSchema })
+export type ReportCase = z.infer<typeof ReportCaseSchema>
+
+export const ValidationEntrySchema = z.object({
+  caseId: z.string(),
+  title: z.string(),
+  status: CaseResultSchema.shape.status,
+  comparisons: z.array(ComparisonSchema),
+})
+export type ValidationEntry = z.infer<typeof ValidationEntrySchema>
+
+export const ReportSummarySchema = z.object({
+  status: SummaryStatusSchema,
+  cases: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+})
+export type ReportSummary = z.infer<typeof ReportSummarySchema>
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  /** Which suite produced it: 'bench', 'validations', … */
+  suite: z.string().min(1),
+  createdAt: z.string(),
+  /** False while the run is still going, or when it crashed or was interrupted: the cases so far are kept. */
+  complete: z.boolean(),
+  /** Strict mode: threshold misses count as failures. */
+  strict: z.boolean(),
+  environment: EnvironmentSchema,
+  config: z.record(z.string(), z.json()),
+  thresholds: ThresholdsSchema,
+  cases: z.array(ReportCaseSchema),
+  scaling: z.array(ScalingAnalysisSchema),
+  projections: z.array(ProjectionSchema),
+  warnings: z.array(WarningSchema),
+  validations: z.array(ValidationEntrySchema),
+  notEvaluated: z.array(NotEvaluatedSchema),
+  summary: ReportSummarySchema,
+})
+export type Report = z.infer<typeof ReportSchema>
+
+/** Parses a report, naming the first bad field in the error (e.g. `cases.0.runs.1.wallSeconds: expected number`). */
+export function parseReport(value: unknown, source: string): Report {
+  const result = ReportSchema.safeParse(value)
+  if (result.success) return result.data
+  const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+  throw new Error(`${source} is not a valid report: ${issues.join('; ')}`)
+}
+
+export function reportJsonSchema(): unknown {
+  return z.toJSONSchema(ReportSchema, { target: 'draft-2020-12' })
+}

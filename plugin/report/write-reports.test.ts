@@ -1,0 +1,75 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { tableFromArrays, tableToIPC } from 'apache-arrow'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { RunResultSchema } from '../model/run-result.ts'
+import { loadTimeline } from './load-timeline.ts'
+import { ReportSchema } from './schema.ts'
+import { buildCase, buildScalingCase } from './testing/builders.ts'
+import { buildTestReport } from './testing/reports.ts'
+import { stampFrom, writeReports } from './write-reports.ts'
+
+async function arrowTimeline(dir: string, startMs: number): Promise<string> {
+  const path = join(dir, 'timeline.arrow')
+  const table = tableFromArrays({
+    timestampMs: Float64Array.from([0, 500, 1000, 0, 500, 1000], (v) => startMs + v),
+    gpu: Int32Array.from([0, 0, 0, 1, 1, 1]),
+    utilisationPercent: Float64Array.from([10, 90, 95, 20, 85, 99]),
+  })
+  await writeFile(path, tableToIPC(table, 'file'))
+  return path
+}
+
+describe('writeReports', () => {
+  afterEach(() => vi.unstubAllEnvs())
+
+  it('writes timestamped and latest markdown + JSON, and charts in the stamped folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reports-'))
+    const report = buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 1 })])
+    const written = await writeReports(report, { reportsDir: dir, stamp: stampFrom(report.createdAt) })
+    expect(written.markdown).toBe(join(dir, '20261128-120005-bench.md'))
+    expect((await readdir(dir)).sort()).toEqual(['20261128-120005-bench', '20261128-120005-bench.json', '20261128-120005-bench.md', 'latest.json', 'latest.md'])
+    expect(await readdir(join(dir, '20261128-120005-bench'))).toEqual(['scaling-scaling-small.svg'])
+    expect(ReportSchema.parse(JSON.parse(await readFile(written.latestJson, 'utf8')))).toEqual(report)
+    expect(await readFile(written.latestMarkdown, 'utf8')).toBe(await readFile(written.markdown, 'utf8'))
+  })
+  it('draws a GPU timeline from the run\'s Arrow file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reports-'))
+    const scaling = buildScalingCase({ gpuCounts: [1, 2], repeats: 1 })
+    const run = scaling.runs[1]
+    if (run === undefined || run.gpu.status !== 'sampled') throw new Error('builder gave no sampled run')
+    const withTimeline = RunResultSchema.parse({ ...run, gpu: { ...run.gpu, timelinePath: await arrowTimeline(dir, run.startedAtMs) } })
+    const report = buildTestReport([{ ...scaling, runs: [scaling.runs[0] ?? run, withTimeline] }])
+    const written = await writeReports(report, { reportsDir: dir, stamp: 'stamp' })
+    expect(written.problems).toEqual([])
+    const svg = await readFile(written.charts.find((c) => c.includes('/gpu-')) ?? '', 'utf8')
+    expect(svg.match(/class="gpu-series"/g)).toHaveLength(2)
+  })
+  it('appends the markdown to $GITHUB_STEP_SUMMARY when asked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reports-'))
+    const summary = join(dir, 'step-summary.md')
+    await writeFile(summary, 'before\n')
+    vi.stubEnv('GITHUB_STEP_SUMMARY', summary)
+    await writeReports(buildTestReport([buildCase()]), { reportsDir: dir, stamp: 's', stepSummary: true })
+    const text = await readFile(summary, 'utf8')
+    expect(text.startsWith('before\n# VirNucPro bench report')).toBe(true)
+  })
+})
+
+describe('loadTimeline', () => {
+  it('reads samples relative to the run start and names missing columns', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'timeline-'))
+    const samples = await loadTimeline(await arrowTimeline(dir, 5000), 5000)
+    expect(samples[1]).toEqual({ tMs: 500, gpu: 0, utilisationPercent: 90, memoryUsedMiB: null })
+    const bad = join(dir, 'bad.arrow')
+    await writeFile(bad, tableToIPC(tableFromArrays({ gpu: Int32Array.from([0]) }), 'file'))
+    await expect(loadTimeline(bad)).rejects.toThrow(/bad\.arrow: GPU timeline lacks time, utilisation column\(s\) \(has gpu\)/)
+  })
+})
+
+describe('stampFrom', () => {
+  it('turns an ISO date into a file-name stamp', () => {
+    expect(stampFrom('2026-11-28T12:00:05.123Z')).toBe('20261128-120005')
+  })
+})

@@ -1,0 +1,84 @@
+/**
+ * Writes one report: `<reportsDir>/<stamp>-<suite>.md|.json`, charts under `<reportsDir>/<stamp>-<suite>/`, and the
+ * stable `latest.md` / `latest.json`. Every file is written atomically. Appends the markdown to
+ * $GITHUB_STEP_SUMMARY when asked (final reports only, so a live rewrite does not append twice).
+ */
+import { appendFile, access } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { RunResult } from '../model/run-result.ts'
+import { writeFileAtomic } from './atomic-write.ts'
+import { planCharts } from './chart-plan.ts'
+import type { GpuSample, RenderContext, ReportFormatter } from './formatter.ts'
+import { JsonReport } from './json-report.ts'
+import { loadTimeline } from './load-timeline.ts'
+import { MarkdownReport, renderMarkdown } from './markdown-report.ts'
+import { parseReport, type Report } from './schema.ts'
+import { SvgCharts } from './svg-charts.ts'
+
+export interface WriteReportsOptions {
+  reportsDir: string
+  /** File-name stamp shared by every rewrite in a session, e.g. "20261128-120000". */
+  stamp: string
+  /** GPU samples handed in directly, by run id; runs with an Arrow timeline file are read from it. */
+  timelines?: ReadonlyMap<string, readonly GpuSample[]>
+  /** Append the markdown to $GITHUB_STEP_SUMMARY (when set). */
+  stepSummary?: boolean
+}
+
+export interface WrittenReports {
+  markdown: string
+  json: string
+  latestMarkdown: string
+  latestJson: string
+  charts: string[]
+  /** Timelines that could not be read: the report is still written, without that chart. */
+  problems: string[]
+}
+
+/** "2026-11-28T12:00:05.123Z" → "20261128-120005". */
+export function stampFrom(isoDate: string): string {
+  return isoDate.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  )
+}
+
+async function collectTimelines(runs: readonly RunResult[], given: ReadonlyMap<string, readonly GpuSample[]>, problems: string[]): Promise<Map<string, readonly GpuSample[]>> {
+  const timelines = new Map(given)
+  for (const run of runs) {
+    if (timelines.has(run.id) || run.gpu.status !== 'sampled' || run.gpu.timelinePath === null) continue
+    if (!(await exists(run.gpu.timelinePath))) continue
+    try {
+      timelines.set(run.id, await loadTimeline(run.gpu.timelinePath, run.startedAtMs))
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error))
+    }
+  }
+  return timelines
+}
+
+export async function writeReports(report: Report, options: WriteReportsOptions): Promise<WrittenReports> {
+  parseReport(report, 'report to write') // never write what the schema rejects
+  const base = `${options.stamp}-${report.suite}`
+  const problems: string[] = []
+  const timelines = await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems)
+  const withSamples = new Set([...timelines.entries()].filter(([, s]) => s.length > 0).map(([id]) => id))
+  const context: RenderContext = { charts: planCharts(report, base, withSamples), timelines }
+  const formatters: ReportFormatter[] = [new SvgCharts(), new MarkdownReport(`${base}.md`), new JsonReport(`${base}.json`), new MarkdownReport('latest.md'), new JsonReport('latest.json')]
+  const files = formatters.flatMap((f) => f.render(report, context))
+  for (const file of files) await writeFileAtomic(join(options.reportsDir, file.path), file.content)
+  const stepSummaryPath = process.env['GITHUB_STEP_SUMMARY']
+  if (options.stepSummary && stepSummaryPath) await appendFile(stepSummaryPath, `${renderMarkdown(report, { charts: [], timelines })}\n`)
+  return {
+    markdown: join(options.reportsDir, `${base}.md`),
+    json: join(options.reportsDir, `${base}.json`),
+    latestMarkdown: join(options.reportsDir, 'latest.md'),
+    latestJson: join(options.reportsDir, 'latest.json'),
+    charts: files.filter((f) => f.path.endsWith('.svg')).map((f) => join(options.reportsDir, f.path)),
+    problems,
+  }
+}

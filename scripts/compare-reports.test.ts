@@ -1,0 +1,47 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { describe, expect, it } from 'vitest'
+import { buildScalingCase } from '../plugin/report/testing/builders.ts'
+import { buildTestReport } from '../plugin/report/testing/reports.ts'
+
+const script = join(import.meta.dirname, 'compare-reports.ts')
+
+async function files() {
+  const dir = await mkdtemp(join(tmpdir(), 'compare-'))
+  const write = async (name: string, value: unknown) => {
+    const path = join(dir, name)
+    await writeFile(path, JSON.stringify(value))
+    return path
+  }
+  const base = await write('base.json', buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 5 })]))
+  const slower = await write('slower.json', buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 5, slowdown: 1.5 })]))
+  const broken = JSON.parse(JSON.stringify(buildTestReport([]))) as Record<string, unknown>
+  broken['summary'] = { status: 'great' }
+  const invalid = await write('invalid.json', broken)
+  return { base, slower, invalid }
+}
+
+function run(args: string[]) {
+  return execa('npx', ['tsx', script, ...args], { reject: false, cwd: join(import.meta.dirname, '..') })
+}
+
+describe('scripts/compare-reports.ts', () => {
+  it('exits 0 without a regression, 1 with one, printing markdown or JSON', async () => {
+    const f = await files()
+    const same = await run([f.base, f.base])
+    expect(same.exitCode).toBe(0)
+    expect(same.stdout).toContain('# VirNucPro report comparison')
+    const regressed = await run([f.base, f.slower, '--json'])
+    expect(regressed.exitCode).toBe(1)
+    expect(JSON.parse(regressed.stdout)).toMatchObject({ exitCode: 1 })
+  })
+  it('exits 2 naming the bad field of an invalid report, and on bad usage', async () => {
+    const f = await files()
+    const invalid = await run([f.base, f.invalid])
+    expect(invalid.exitCode).toBe(2)
+    expect(invalid.stderr).toMatch(/invalid\.json is not a valid report: summary\.status/)
+    expect((await run([f.base])).exitCode).toBe(2)
+  })
+})
