@@ -1,15 +1,20 @@
 import { defineConfig } from 'vitest/config'
+import { virnucproHarness } from './plugin/index.ts'
 
 // Three projects: the harness's own unit tests, the validations CI runs, and the GPU benches.
+// Options of the harness (target, GPUs, thresholds, …) go to virnucproHarness(); see plugin/config/README.md.
 export default defineConfig({
+  plugins: [virnucproHarness()],
   test: {
+    // The JSON results feed CI's closing "N passed, N failed" line (.ci/summarise.mjs).
+    reporters: ['default', ['json', { outputFile: 'reports/test-results.json' }]],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['plugin/**/*.test.ts', 'scripts/**/*.test.ts', 'fixtures/**/*.test.ts'],
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           benchmark: { include: [] },
         },
       },

@@ -5,6 +5,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RunResultSchema } from '../model/run-result.ts'
 import { loadTimeline } from './load-timeline.ts'
+import { writeTimelineArrow } from '../metrics/gpu-timeline-arrow.ts'
 import { ReportSchema } from './schema.ts'
 import { buildCase, buildScalingCase } from './testing/builders.ts'
 import { buildTestReport } from './testing/reports.ts'
@@ -12,12 +13,12 @@ import { stampFrom, writeReports } from './write-reports.ts'
 
 async function arrowTimeline(dir: string, startMs: number): Promise<string> {
   const path = join(dir, 'timeline.arrow')
-  const table = tableFromArrays({
-    timestampMs: Float64Array.from([0, 500, 1000, 0, 500, 1000], (v) => startMs + v),
-    gpu: Int32Array.from([0, 0, 0, 1, 1, 1]),
-    utilisationPercent: Float64Array.from([10, 90, 95, 20, 85, 99]),
-  })
-  await writeFile(path, tableToIPC(table, 'file'))
+  const offsets = [0, 500, 1000, 0, 500, 1000]
+  const utilisation = [10, 90, 95, 20, 85, 99]
+  await writeTimelineArrow(
+    path,
+    offsets.map((offset, i) => ({ timestampMs: startMs + offset, gpu: i < 3 ? 0 : 1, uuid: null, utilisationPct: utilisation[i] ?? null, memoryUsedMiB: null, memoryTotalMiB: null, powerW: null, smClockMHz: null, stage: null })),
+  )
   return path
 }
 
@@ -64,7 +65,7 @@ describe('loadTimeline', () => {
     expect(samples[1]).toEqual({ tMs: 500, gpu: 0, utilisationPercent: 90, memoryUsedMiB: null })
     const bad = join(dir, 'bad.arrow')
     await writeFile(bad, tableToIPC(tableFromArrays({ gpu: Int32Array.from([0]) }), 'file'))
-    await expect(loadTimeline(bad)).rejects.toThrow(/bad\.arrow: GPU timeline lacks time, utilisation column\(s\) \(has gpu\)/)
+    await expect(loadTimeline(bad)).rejects.toThrow(/bad\.arrow: not a GPU timeline \(missing column\(s\) timestamp_ms/)
   })
 })
 

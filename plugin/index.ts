@@ -1,0 +1,3 @@
+/** Public surface: the Vitest plugin for vitest.config.ts, and the authoring API for benches/ and validations/. */
+export { virnucproHarness } from './vitest/plugin.ts'
+export * from './api/index.ts'

@@ -1,0 +1,70 @@
+/**
+ * Log lines that mean trouble even when the exit code is 0 (contract §6). ERROR-level lines alone are not failures
+ * (a successful real run logs `CRITICAL: Packing efficiency 79.0% < 80%` at ERROR): only these patterns count.
+ */
+export type FindingSeverity = 'error' | 'warning'
+
+export interface FindingRule {
+  code: string
+  severity: FindingSeverity
+  pattern: RegExp
+  /** What the finding means, prefixed to the matched text. */
+  meaning: string
+}
+
+export const FINDING_RULES: readonly FindingRule[] = [
+  { code: 'missing-sequences', severity: 'error', pattern: /Missing \d[\d,]* expected sequences/, meaning: 'sequences lost in v2 aggregation (§6.2)' },
+  { code: 'duplicate-sequence-id', severity: 'error', pattern: /Duplicate sequence ID/, meaning: 'duplicated sequences (§6.3)' },
+  { code: 'dtype-mismatch', severity: 'error', pattern: /expected scalar type/, meaning: 'BF16/FP16 dtype mismatch (§6.4)' },
+  { code: 'failed-to-process', severity: 'error', pattern: /Failed to process/, meaning: 'a file failed to process (§6.4)' },
+  { code: 'cuda-error', severity: 'error', pattern: /CUDA error on/, meaning: 'CUDA error in a worker (§6.4)' },
+  { code: 'merge-id-mismatch', severity: 'error', pattern: /not found in both datasets/, meaning: 'DNABERT/ESM IDs do not pair up (§6.9, §6.17)' },
+  { code: 'v2-esm-missing-id', severity: 'error', pattern: /not found in v2\.0 ESM-2 output/, meaning: 'v2 ESM output lacks IDs (§6.9)' },
+  { code: 'stale-merge-reused', severity: 'error', pattern: /Skipping merge - output exists/, meaning: 'stale merged output reused (§6.11)' },
+  { code: 'stale-done-marker', severity: 'error', pattern: /Skipping .*\(\.done marker\)/, meaning: 'stale features reused via .done marker (§6.11)' },
+  { code: 'out-of-memory', severity: 'error', pattern: /out of memory/i, meaning: 'GPU or host out of memory' },
+  { code: 'standard-attention', severity: 'warning', pattern: /Using standard attention/, meaning: 'FlashAttention-2 not used (§6.5)' },
+  { code: 'no-orfs', severity: 'warning', pattern: /No ORFs found/, meaning: 'input produced no ORFs: empty outputs (§6.12)' },
+  { code: 'packing-efficiency', severity: 'warning', pattern: /CRITICAL: Packing efficiency/, meaning: 'ESM-2 packing efficiency under target' },
+  { code: 'flash-attention-fallback', severity: 'warning', pattern: /FlashAttention not available/, meaning: 'FlashAttention claimed but not available' },
+]
+
+export interface LogFinding {
+  severity: FindingSeverity
+  code: string
+  message: string
+}
+
+/** The log message without the `date - logger - LEVEL - ` prefix, so findings read cleanly. */
+function messageOf(line: string): string {
+  const m = /- (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - (.*)$/.exec(line)
+  return (m?.[1] ?? line).trim().slice(0, 300)
+}
+
+export function matchFinding(line: string): LogFinding | null {
+  for (const rule of FINDING_RULES) {
+    if (rule.pattern.test(line)) return { severity: rule.severity, code: rule.code, message: `${rule.meaning}: ${messageOf(line)}` }
+  }
+  return null
+}
+
+/** Collects findings, keeping the first line per code and a count, so a per-batch warning does not flood results. */
+export class FindingCollector {
+  private readonly first = new Map<string, LogFinding>()
+  private readonly counts = new Map<string, number>()
+
+  add(line: string): LogFinding | null {
+    const finding = matchFinding(line)
+    if (finding === null) return null
+    if (!this.first.has(finding.code)) this.first.set(finding.code, finding)
+    this.counts.set(finding.code, (this.counts.get(finding.code) ?? 0) + 1)
+    return finding
+  }
+
+  list(): LogFinding[] {
+    return [...this.first.values()].map((f) => {
+      const n = this.counts.get(f.code) ?? 1
+      return n > 1 ? { ...f, message: `${f.message} (×${n})` } : f
+    })
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The one interface between the harness and the system under test (MLPerf LoadGen style): the harness builds
+ * requests, the target turns them into a command and knows where outputs land. Nothing else about the pipeline
+ * leaks into the runner.
+ */
+import type { PythonInfo } from '../model/environment.ts'
+
+export type RunMode = 'vanilla' | 'optimised'
+
+export interface RunRequest {
+  sample: { name: string; path: string }
+  /** Where the pipeline writes; the runner replaces '' with a fresh `<runDir>/out`. Must be empty or absent. */
+  outputDir: string
+  mode: RunMode
+  /** Physical GPU indices; [] runs on the CPU. */
+  gpus: number[]
+  chunkLength: 300 | 500
+  seed: number
+  /** Fault injections (reference pipeline only), e.g. `crash-at:PREDICTION`. */
+  inject: string[]
+  keepIntermediate: boolean
+  extraArgs: string[]
+}
+
+export interface CommandSpec {
+  file: string
+  args: string[]
+  /** Added to the harness's own environment. */
+  env: Record<string, string>
+  cwd: string
+}
+
+/** Where a run's outputs land (contract §2), for the comparison layer and integrity checks. */
+export interface OutputLayout {
+  outputDir: string
+  stem: string
+  chunkedFasta: string
+  nucleotideFasta: string
+  proteinFasta: string
+  nucleotideDir: string
+  proteinDir: string
+  mergedDir: string
+  predictions: string
+  consensus: string
+  stateFile: string
+  failedFiles: string
+  /** Globs relative to outputDir: single-GPU `_DNABERT_S.pt` and multi-GPU `_DNABERT.pt` (contract §2 stage 5). */
+  dnabertGlobs: string[]
+  esmGlobs: string[]
+  mergedGlobs: string[]
+  esmV2Dir: string
+}
+
+export interface PipelineTarget {
+  readonly kind: 'reference' | 'virnucpro'
+  readonly name: string
+  /** Chunk length the target runs with (`-m 300|500`). */
+  readonly chunkLength: 300 | 500
+  version(): Promise<string | null>
+  buildCommand(req: RunRequest, python: PythonInfo): CommandSpec
+  outputLayout(outputDir: string, inputPath: string): OutputLayout
+}
