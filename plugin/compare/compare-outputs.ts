@@ -1,0 +1,184 @@
+import type { Comparison, Finding, TensorStats } from '../model/validation.ts'
+import type { PredictionRow } from '../io/tsv/predictions.ts'
+import { type ConsensusComparison, compareConsensus, type ConsensusLabel } from './consensus-stats.ts'
+import { pairedRows, RowLookup } from './embedding-source.ts'
+import { describeIds, finding } from './findings.ts'
+import { IntegrityTracker, type RunFacts, STAGE_LABEL } from './integrity.ts'
+import { openOutputSet } from './open-output-set.ts'
+import { type ComparisonOptions, type ComparisonOptionsInput, comparisonOptions } from './options.ts'
+import type { OutputSet } from './output-set.ts'
+import { comparePredictions, idSample, noteId, type PredictionComparison } from './prediction-stats.ts'
+import { checkComparable } from './run-config.ts'
+import { TensorAccumulator, type TensorStage } from './tensor-accumulator.ts'
+import { decideVerdict } from './verdict.ts'
+
+/** A comparison that could be made (pass/warn/fail), or one that could not (unreadable, refused). */
+export type CompareOutcome =
+  | { status: 'compared'; comparison: Comparison }
+  | { status: 'error'; reason: 'unreadable' | 'incomparable'; message: string }
+
+export interface CompareRequest {
+  options?: ComparisonOptionsInput
+  /** What the candidate run reported (exit code, failure lines in its log, ORF count). */
+  run?: RunFacts
+}
+
+const TENSOR_STAGES: readonly TensorStage[] = ['dnabert', 'esm', 'merged']
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+/** Thrown for reference-side problems: a broken reference is an error result, never a candidate failure. */
+class ReferenceError extends Error {}
+
+async function onReference<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f()
+  } catch (e) {
+    throw new ReferenceError(message(e))
+  }
+}
+
+/**
+ * Streams one stage: one candidate block at a time, plus the matching reference rows found by id. Integrity of
+ * the candidate's own files is recorded on the way; unreadable candidate files are failures, not errors.
+ */
+async function compareStage(
+  stage: TensorStage,
+  candidate: OutputSet,
+  reference: OutputSet | null,
+  options: ComparisonOptions,
+  tracker: IntegrityTracker,
+  findings: Finding[],
+): Promise<TensorStats | null> {
+  const source = candidate.embeddings(stage)
+  if (source === null) return null
+  const refSource = reference?.embeddings(stage) ?? null
+  const lookup = refSource === null ? null : new RowLookup(refSource)
+  const acc = new TensorAccumulator(stage, options.rtol, options.atol)
+  const unmatched = idSample()
+  for (const name of source.blocks) {
+    let block
+    try {
+      block = await source.read(name)
+    } catch (e) {
+      findings.push(finding('fail', 'missing-output', `${STAGE_LABEL[stage]} split ${name} is unreadable: ${message(e)}`))
+      continue
+    }
+    try {
+      if (!source.derived) tracker.addEmbeddingFile(stage, block.file, block.ids, block.rows, block.width)
+      const n = pairedRows(block)
+      const ids: string[] = []
+      for (let i = 0; i < n; i++) ids.push(block.rowId(i))
+      if (!source.derived) for (let i = 0; i < n; i++) tracker.scanVector(stage, ids[i] as string, block.row(i))
+      if (lookup === null) continue
+      const refRows = await onReference(() => lookup.get(ids, name))
+      for (let i = 0; i < n; i++) {
+        const id = ids[i] as string
+        const r = refRows.get(id)
+        if (r === undefined) noteId(unmatched, id)
+        else acc.add(id, block.row(i), r)
+      }
+    } finally {
+      block.close()
+    }
+  }
+  if (lookup === null) return null
+  if (unmatched.count > 0) {
+    findings.push(finding('fail', 'unmatched-embeddings', `${describeIds(unmatched)} candidate ${STAGE_LABEL[stage]} vector(s) have no reference row with the same id`))
+  }
+  const wm = acc.widthMismatch
+  if (wm.first !== null) {
+    findings.push(finding('fail', 'width-mismatch', `${wm.count} ${STAGE_LABEL[stage]} vector(s) differ in width from the reference (e.g. ${wm.first.id}: ${wm.first.candidate} vs ${wm.first.reference})`))
+  }
+  return acc.stats()
+}
+
+async function readOrFail<T>(what: string, f: () => Promise<T | null>, findings: Finding[]): Promise<T | null> {
+  try {
+    return await f()
+  } catch (e) {
+    findings.push(finding('fail', 'missing-output', `${what} is unreadable: ${message(e)}`))
+    return null
+  }
+}
+
+/** Compares two opened output sets (or checks one alone when `reference` is null). */
+export async function compareOutputSets(candidate: OutputSet, reference: OutputSet | null, request: CompareRequest = {}): Promise<CompareOutcome> {
+  const options = comparisonOptions(request.options)
+  const findings: Finding[] = []
+  if (reference !== null) {
+    const c = checkComparable(candidate.config, reference.config)
+    if (!c.comparable) {
+      if (options.requireSameConfig) return { status: 'error', reason: 'incomparable', message: c.reason }
+      findings.push(finding('warn', 'config-unknown', c.reason))
+    } else if (c.unknown.length > 0) {
+      findings.push(finding('pass', 'config-unknown', `could not confirm the runs used the same ${c.unknown.join(' and ')} (no state file or manifest entry); compared anyway`))
+    }
+  }
+  const tracker = new IntegrityTracker(candidate.root)
+  for (const m of candidate.missing) tracker.missingOutput(m)
+  try {
+    const tensors: TensorStats[] = []
+    for (const stage of TENSOR_STAGES) {
+      const stats = await compareStage(stage, candidate, reference, options, tracker, findings)
+      if (stats !== null) tensors.push(stats)
+    }
+    const candPred = await readOrFail<PredictionRow[]>('prediction_results.txt', () => candidate.predictions(), findings)
+    const candCons = await readOrFail<ConsensusLabel[]>('prediction_results_highestscore.csv', () => candidate.consensus(), findings)
+    if (candPred !== null) tracker.setPredictions(candPred)
+    if (candCons !== null) tracker.setConsensus(candCons)
+    let predictions: PredictionComparison | null = null
+    let consensus: ConsensusComparison | null = null
+    if (reference !== null) {
+      const refPred = await onReference(() => reference.predictions())
+      const refCons = await onReference(() => reference.consensus())
+      if (candPred !== null && refPred !== null) predictions = comparePredictions(candPred, refPred, options.scoreAtol)
+      if (candCons !== null && refCons !== null) consensus = compareConsensus(candCons, refCons)
+    }
+    const expectedOrfs = request.run?.expectedOrfs ?? candidate.expectedOrfs ?? reference?.expectedOrfs ?? null
+    const integrity = [...findings, ...tracker.findings({ ...request.run, expectedOrfs })]
+    const decided = decideVerdict({ tensors, predictions, consensus, integrity, options })
+    return {
+      status: 'compared',
+      comparison: {
+        verdict: decided.verdict,
+        candidate: candidate.root,
+        reference: reference?.root ?? '',
+        tolerance: { rtol: options.rtol, atol: options.atol },
+        tensors,
+        predictions: predictions?.stats ?? null,
+        consensus: consensus?.stats ?? null,
+        findings: decided.findings,
+        firstDivergingStage: decided.firstDivergingStage,
+      },
+    }
+  } catch (e) {
+    if (e instanceof ReferenceError) return { status: 'error', reason: 'unreadable', message: `reference ${reference?.root ?? ''} is unreadable: ${e.message}` }
+    throw e
+  }
+}
+
+/** Opens both folders (pipeline output or stored reference, detected) and compares them. */
+export async function compareOutputs(candidateDir: string, referenceDir: string | null, request: CompareRequest = {}): Promise<CompareOutcome> {
+  let candidate: OutputSet
+  try {
+    candidate = await openOutputSet(candidateDir)
+  } catch (e) {
+    return { status: 'error', reason: 'unreadable', message: `candidate ${message(e)}` }
+  }
+  let reference: OutputSet | null = null
+  try {
+    if (referenceDir !== null) reference = await openOutputSet(referenceDir)
+  } catch (e) {
+    await candidate.close()
+    return { status: 'error', reason: 'unreadable', message: `reference ${message(e)}` }
+  }
+  try {
+    return await compareOutputSets(candidate, reference, request)
+  } finally {
+    await candidate.close()
+    await reference?.close()
+  }
+}

@@ -1,0 +1,36 @@
+import type { PredictionRow } from '../io/tsv/predictions.ts'
+import type { ConsensusLabel } from './consensus-stats.ts'
+import type { EmbeddingSource } from './embedding-source.ts'
+import type { RunConfig } from './run-config.ts'
+import type { TensorStage } from './tensor-accumulator.ts'
+
+/**
+ * One run's outputs, normalised: embeddings per stage (read block by block), per-frame predictions and per-chunk
+ * consensus. Two sources implement it: a pipeline output folder and a stored reference folder.
+ */
+export interface OutputSet {
+  readonly kind: 'pipeline' | 'reference'
+  readonly root: string
+  readonly config: RunConfig
+  /** ORF frames the input produced, when the folder proves it (kept protein FASTA, reference manifest). */
+  readonly expectedOrfs: number | null
+  /** Outputs the folder should hold but does not (e.g. no merged files after a crash), for integrity findings. */
+  readonly missing: readonly string[]
+  embeddings(stage: TensorStage): EmbeddingSource | null
+  /** null when the file is absent. */
+  predictions(): Promise<PredictionRow[] | null>
+  consensus(): Promise<ConsensusLabel[] | null>
+  /** Releases open file handles. */
+  close(): Promise<void>
+}
+
+/** An output folder that cannot be read as either kind; the comparison becomes an error result. */
+export class OutputSetError extends Error {
+  override readonly name = 'OutputSetError'
+  constructor(
+    readonly root: string,
+    detail: string,
+  ) {
+    super(`${root}: ${detail}`)
+  }
+}

@@ -1,0 +1,112 @@
+import { createReadStream } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { readHighestScore, readPredictionResults } from '../io/tsv/predictions.ts'
+import { type EmbeddingSource, sliceSource } from './embedding-source.ts'
+import { type OutputSet, OutputSetError } from './output-set.ts'
+import { readRunConfig } from './pipeline-state.ts'
+import { readPtBlock } from './pt-blocks.ts'
+import type { TensorStage } from './tensor-accumulator.ts'
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function listDir(p: string): Promise<string[]> {
+  try {
+    return await readdir(p)
+  } catch {
+    return []
+  }
+}
+
+/** `output_12_DNABERT_S.pt` → 12; split files are 1-based and must be ordered numerically, not lexically. */
+function splitIndex(name: string): number {
+  const m = /^output_(\d+)/.exec(name)
+  return m === null ? Number.MAX_SAFE_INTEGER : Number(m[1])
+}
+
+/** Block name → file, for the files of one stage matched by `pattern` (group 1 = the split's base name). */
+function blockFiles(dir: string, names: readonly string[], pattern: RegExp): Map<string, string> {
+  const found = names
+    .map((n) => ({ n, m: pattern.exec(n) }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => splitIndex(a.n) - splitIndex(b.n))
+  return new Map(found.map(({ n, m }) => [m[1] as string, join(dir, n)]))
+}
+
+function fileSource(stage: TensorStage, files: Map<string, string>, idKey: 'nucleotide' | 'proteins' | 'ids'): EmbeddingSource | null {
+  if (files.size === 0) return null
+  return {
+    stage,
+    derived: false,
+    blocks: [...files.keys()],
+    read(block) {
+      const file = files.get(block)
+      if (file === undefined) throw new Error(`no ${stage} file for split ${block}`)
+      return readPtBlock(block, file, idKey)
+    },
+  }
+}
+
+/** ORF frames in a kept `STEM_protein.faa` (present with `-k`): the count the outputs must reach. */
+async function countFastaRecords(path: string): Promise<number> {
+  let n = 0
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
+  for await (const line of lines) if (line.startsWith('>')) n++
+  return n
+}
+
+/**
+ * A pipeline output folder in the contract layout (§2): `STEM_merged/` always, `STEM_nucleotide/` and
+ * `STEM_protein/` only with `-k`. Without them, DNABERT-S and ESM-2 are read as column slices of the merged rows.
+ */
+export async function openPipelineOutput(root: string): Promise<OutputSet> {
+  const entries = await listDir(root)
+  if (entries.length === 0 && !(await exists(root))) throw new OutputSetError(root, 'output folder does not exist')
+  const state = join(root, '.checkpoints', 'pipeline_state.json')
+  const mergedDirs = entries.filter((e) => e.endsWith('_merged'))
+  if (mergedDirs.length > 1) throw new OutputSetError(root, `several *_merged folders (${mergedDirs.join(', ')}); one run per folder`)
+  const stemFromState = mergedDirs[0]?.slice(0, -'_merged'.length) ?? entries.find((e) => e.endsWith('_nucleotide'))?.slice(0, -'_nucleotide'.length) ?? null
+  if (stemFromState === null && !(await exists(state))) {
+    throw new OutputSetError(root, 'not a pipeline output folder (no *_merged folder and no .checkpoints/pipeline_state.json)')
+  }
+  const stem = stemFromState ?? ''
+  const mergedDir = join(root, `${stem}_merged`)
+  const nucDir = join(root, `${stem}_nucleotide`)
+  const protDir = join(root, `${stem}_protein`)
+  const [mergedNames, nucNames, protNames] = await Promise.all([listDir(mergedDir), listDir(nucDir), listDir(protDir)])
+  const merged = fileSource('merged', blockFiles(mergedDir, mergedNames, /^(output_\d+)(?:_DNABERT)?_merged\.pt$/), 'ids')
+  const dnaFiles = fileSource('dnabert', blockFiles(nucDir, nucNames, /^(output_\d+)_DNABERT(?:_S)?\.pt$/), 'nucleotide')
+  // Multi-GPU v2 writes the ESM file under the DNABERT name (contract §2, stage 6).
+  const esmFiles = fileSource('esm', blockFiles(protDir, protNames, /^(output_\d+)_(?:ESM|DNABERT)\.pt$/), 'proteins')
+  const dnabert = dnaFiles ?? (merged === null ? null : sliceSource(merged, 'dnabert'))
+  const esm = esmFiles ?? (merged === null ? null : sliceSource(merged, 'esm'))
+  const sources: Record<TensorStage, EmbeddingSource | null> = { dnabert, esm, merged }
+  const predictionsPath = join(mergedDir, 'prediction_results.txt')
+  const consensusPath = join(mergedDir, 'prediction_results_highestscore.csv')
+  const missing: string[] = []
+  if (merged === null) missing.push(`merged embeddings (${stem}_merged/output_*_merged.pt)`)
+  if (!(await exists(predictionsPath))) missing.push(`${stem}_merged/prediction_results.txt`)
+  if (!(await exists(consensusPath))) missing.push(`${stem}_merged/prediction_results_highestscore.csv`)
+  const faa = join(root, `${stem}_protein.faa`)
+  const expectedOrfs = (await exists(faa)) ? await countFastaRecords(faa) : null
+  return {
+    kind: 'pipeline',
+    root,
+    config: await readRunConfig(state),
+    expectedOrfs,
+    missing,
+    embeddings: (stage) => sources[stage],
+    predictions: async () => ((await exists(predictionsPath)) ? readPredictionResults(predictionsPath) : null),
+    consensus: async () => ((await exists(consensusPath)) ? (await readHighestScore(consensusPath)).rows : null),
+    // Every .pt is opened and closed per block, so nothing stays open.
+    close: async () => undefined,
+  }
+}

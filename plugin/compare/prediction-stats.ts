@@ -1,0 +1,92 @@
+import type { PredictionRow } from '../io/tsv/predictions.ts'
+import type { PredictionStats } from '../model/validation.ts'
+
+/** How many example ids a message quotes. */
+const SAMPLE = 5
+
+/** Per-frame comparison of two `prediction_results.txt` tables, rows matched by Sequence_ID (never by position). */
+export interface PredictionComparison {
+  stats: PredictionStats
+  /** Reference ids absent from the candidate (count plus examples). */
+  missing: IdSample
+  /** Candidate ids absent from the reference. */
+  extra: IdSample
+  /** Ids whose label differs. */
+  flips: IdSample
+  /** Rows whose |Δscore| exceeds the score tolerance (numerical variance when labels agree). */
+  scoresOutside: number
+  /** Rows with a NaN/Inf score on the candidate side. */
+  nonFiniteScores: number
+}
+
+export interface IdSample {
+  count: number
+  examples: string[]
+}
+
+export function idSample(): IdSample {
+  return { count: 0, examples: [] }
+}
+
+export function noteId(s: IdSample, id: string): void {
+  s.count++
+  if (s.examples.length < SAMPLE) s.examples.push(id)
+}
+
+/** Index rows by id; the first duplicate wins here, duplicates themselves are an integrity finding elsewhere. */
+export function byId<T>(rows: readonly T[], id: (row: T) => string): Map<string, T> {
+  const m = new Map<string, T>()
+  for (const r of rows) if (!m.has(id(r))) m.set(id(r), r)
+  return m
+}
+
+export function comparePredictions(candidate: readonly PredictionRow[], reference: readonly PredictionRow[], scoreAtol: number): PredictionComparison {
+  // One index (the candidate's); the reference is walked as it is, which keeps a 1M-row comparison to one Map.
+  const cand = byId(candidate, (r) => r.sequenceId)
+  const refIds = new Set<string>()
+  const missing = idSample()
+  const extra = idSample()
+  const flips = idSample()
+  let matched = 0
+  let maxDiff = 0
+  let sumDiff = 0
+  let scoresOutside = 0
+  let nonFiniteScores = 0
+  for (const r of reference) {
+    const id = r.sequenceId
+    if (refIds.has(id)) continue
+    refIds.add(id)
+    const c = cand.get(id)
+    if (c === undefined) {
+      noteId(missing, id)
+      continue
+    }
+    matched++
+    if (c.prediction !== r.prediction) noteId(flips, id)
+    if (!Number.isFinite(c.score1) || !Number.isFinite(c.score2)) {
+      nonFiniteScores++
+      continue
+    }
+    // score1 + score2 = 1, but both are checked so a broken softmax cannot hide in one column.
+    const d = Math.max(Math.abs(c.score1 - r.score1), Math.abs(c.score2 - r.score2))
+    if (d > maxDiff) maxDiff = d
+    sumDiff += d
+    if (d > scoreAtol) scoresOutside++
+  }
+  for (const id of cand.keys()) if (!refIds.has(id)) noteId(extra, id)
+  const finite = matched - nonFiniteScores
+  return {
+    stats: {
+      rows: matched,
+      labelAgreement: matched === 0 ? 0 : (100 * (matched - flips.count)) / matched,
+      labelFlips: flips.count,
+      maxScoreDiff: maxDiff,
+      meanScoreDiff: finite === 0 ? 0 : sumDiff / finite,
+    },
+    missing,
+    extra,
+    flips,
+    scoresOutside,
+    nonFiniteScores,
+  }
+}

@@ -1,0 +1,124 @@
+import type { Finding, TensorStats, Verdict } from '../model/validation.ts'
+import type { ConsensusComparison } from './consensus-stats.ts'
+import { describeIds, finding, fmtNum, fmtPercent } from './findings.ts'
+import { STAGE_LABEL } from './integrity.ts'
+import type { ComparisonOptions } from './options.ts'
+import type { PredictionComparison } from './prediction-stats.ts'
+
+/** The order outputs are produced in; the first stage that differs is where an investigation starts. */
+export const DIVERGENCE_ORDER = ['dnabert', 'esm', 'merged', 'predictions', 'consensus'] as const
+export type DivergenceStage = (typeof DIVERGENCE_ORDER)[number]
+
+export interface VerdictInput {
+  tensors: readonly TensorStats[]
+  predictions: PredictionComparison | null
+  consensus: ConsensusComparison | null
+  /** Integrity findings of the candidate (any 'fail' among them fails the comparison). */
+  integrity: readonly Finding[]
+  options: ComparisonOptions
+}
+
+export interface VerdictResult {
+  verdict: Verdict
+  findings: Finding[]
+  firstDivergingStage: DivergenceStage | null
+}
+
+function tensorDiverges(t: TensorStats): boolean {
+  return t.outsideTolerance > 0 || t.nanCount + t.infCount > 0
+}
+
+function stageDiverges(stage: DivergenceStage, input: VerdictInput): boolean {
+  if (stage === 'predictions') {
+    const p = input.predictions
+    return p !== null && (p.flips.count > 0 || p.scoresOutside > 0 || p.nonFiniteScores > 0)
+  }
+  if (stage === 'consensus') return input.consensus !== null && input.consensus.disagreements.count > 0
+  const t = input.tensors.find((x) => x.stage === stage)
+  return t !== undefined && tensorDiverges(t)
+}
+
+function describeTensor(t: TensorStats, o: ComparisonOptions): string {
+  const worst = t.worst
+  const w = worst === null ? '' : `; worst ${worst.id}[${worst.index}] = ${fmtNum(worst.candidate)} vs ${fmtNum(worst.reference)} (bound ${fmtNum(worst.bound)})`
+  const nonFinite = t.nanCount + t.infCount > 0 ? `${t.nanCount} NaN / ${t.infCount} Inf values (left out of the figures below); ` : ''
+  return (
+    `${STAGE_LABEL[t.stage]}: ${nonFinite}${t.outsideTolerance} of ${t.elements} elements (${fmtPercent(t.outsidePercent)}) in ${t.vectorsOutside} of ${t.vectors} vectors ` +
+    `outside rtol=${fmtNum(o.rtol)}/atol=${fmtNum(o.atol)}, max |Δ| ${fmtNum(t.maxAbsDiff)}, max rel ${fmtNum(t.maxRelDiff)}, ` +
+    `cosine min ${t.minCosine.toFixed(6)} / mean ${t.meanCosine.toFixed(6)}${w}`
+  )
+}
+
+function describeStage(stage: DivergenceStage, input: VerdictInput): string {
+  if (stage === 'predictions') {
+    const p = input.predictions as PredictionComparison
+    return `predictions: ${p.flips.count} label flip(s) of ${p.stats.rows} frames (${fmtPercent(p.stats.labelAgreement)} agreement), max |Δscore| ${fmtNum(p.stats.maxScoreDiff)}, mean ${fmtNum(p.stats.meanScoreDiff)}, ${p.scoresOutside} score(s) beyond ${fmtNum(input.options.scoreAtol)}`
+  }
+  if (stage === 'consensus') {
+    const c = input.consensus as ConsensusComparison
+    return `consensus: ${describeIds(c.disagreements)} of ${c.stats.rows} chunks disagree on Is_Virus (${fmtPercent(c.stats.agreement)} agreement)`
+  }
+  const t = input.tensors.find((x) => x.stage === stage) as TensorStats
+  return describeTensor(t, input.options)
+}
+
+/** Reference rows the candidate lacks (or adds) are a failure whatever the numbers say. */
+function coverageFindings(input: VerdictInput): Finding[] {
+  const out: Finding[] = []
+  const p = input.predictions
+  if (p !== null) {
+    if (p.missing.count > 0) out.push(finding('fail', 'reference-missing-ids', `${describeIds(p.missing)} reference frame(s) are missing from the candidate's prediction_results.txt`))
+    if (p.extra.count > 0) out.push(finding('fail', 'candidate-extra-ids', `${describeIds(p.extra)} candidate frame(s) are not in the reference predictions`))
+    if (p.nonFiniteScores > 0) out.push(finding('fail', 'non-finite', `${p.nonFiniteScores} candidate prediction row(s) have NaN/Inf scores`))
+  }
+  const c = input.consensus
+  if (c !== null) {
+    if (c.missing.count > 0) out.push(finding('fail', 'reference-missing-ids', `${describeIds(c.missing)} reference chunk(s) are missing from the candidate's consensus`))
+    if (c.extra.count > 0) out.push(finding('fail', 'candidate-extra-ids', `${describeIds(c.extra)} candidate chunk(s) are not in the reference consensus`))
+  }
+  return out
+}
+
+/**
+ * pass: everything within tolerance, labels and consensus identical.
+ * warn: tolerance exceeded but every vector's cosine ≥ minCosine and agreement ≥ the thresholds (numerical variance).
+ * fail: anything else, and always on integrity failures.
+ */
+export function decideVerdict(input: VerdictInput): VerdictResult {
+  const o = input.options
+  const findings: Finding[] = [...input.integrity, ...coverageFindings(input)]
+  const first = DIVERGENCE_ORDER.find((s) => stageDiverges(s, input)) ?? null
+  const diverging = DIVERGENCE_ORDER.filter((s) => stageDiverges(s, input))
+  const integrityFailed = findings.some((f) => f.verdict === 'fail')
+  if (first === null) {
+    return { verdict: integrityFailed ? 'fail' : 'pass', findings, firstDivergingStage: null }
+  }
+  const reasons: string[] = []
+  for (const t of input.tensors) {
+    if (t.nanCount + t.infCount > 0) reasons.push(`${STAGE_LABEL[t.stage]} has ${t.nanCount} NaN / ${t.infCount} Inf values`)
+    if (t.vectors > 0 && t.minCosine < o.minCosine) reasons.push(`${STAGE_LABEL[t.stage]} min cosine ${t.minCosine.toFixed(6)} < ${o.minCosine}`)
+  }
+  const p = input.predictions
+  if (p !== null && p.stats.rows > 0 && p.stats.labelAgreement < o.minLabelAgreementPercent) {
+    reasons.push(`label agreement ${fmtPercent(p.stats.labelAgreement)} < ${o.minLabelAgreementPercent} % (${p.flips.count} flips; a different model? contract §6.8)`)
+  }
+  const c = input.consensus
+  if (c !== null && c.stats.rows > 0 && c.stats.agreement < o.minConsensusAgreementPercent) {
+    reasons.push(`consensus agreement ${fmtPercent(c.stats.agreement)} < ${o.minConsensusAgreementPercent} %`)
+  }
+  const verdict: Verdict = integrityFailed || reasons.length > 0 ? 'fail' : 'warn'
+  const severity: Verdict = verdict === 'fail' ? 'fail' : 'warn'
+  if (reasons.length > 0) findings.push(finding('fail', 'tolerance', `outside numerical variance: ${reasons.join('; ')}`))
+  else if (!integrityFailed) {
+    findings.push(finding('warn', 'numerical-variance', `tolerance exceeded but within numerical variance (every cosine ≥ ${o.minCosine}, label and consensus agreement ≥ ${o.minLabelAgreementPercent} % / ${o.minConsensusAgreementPercent} %)`))
+  }
+  findings.push(finding(severity, 'first-divergence', `first diverging stage: ${describeStage(first, input)}`))
+  for (const s of diverging.slice(1)) {
+    const code = s === 'predictions' ? (p !== null && p.flips.count > 0 ? 'label-flips' : 'score-diff') : s === 'consensus' ? 'consensus-disagreement' : 'tolerance'
+    findings.push(finding(severity, code, describeStage(s, input)))
+  }
+  if (p !== null && !diverging.includes('predictions')) {
+    findings.push(finding(severity, 'label-flips', `labels: 0 flips of ${p.stats.rows} frames; max |Δscore| ${fmtNum(p.stats.maxScoreDiff)}`))
+  }
+  return { verdict, findings, firstDivergingStage: first }
+}
