@@ -3,6 +3,7 @@
  * rule, idle stretches and busy accounting across GPUs. Samples are treated as holding until the next one.
  */
 import type { BusyAccounting, Distribution, GpuTelemetry, GpuWindow, GpuWindowStats } from '../model/telemetry.ts'
+import { max, mean, percentile } from '../analysis/statistics.ts'
 import type { GpuSample } from './gpu-sample.ts'
 
 export const IDLE_UTILISATION_PCT = 10
@@ -17,22 +18,9 @@ export interface TimeWindow {
   sequences?: number | null
 }
 
-/** Linear-interpolated percentile of an ascending array (p in 0..100). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const rank = (p / 100) * (sorted.length - 1)
-  const lo = Math.floor(rank)
-  const hi = Math.ceil(rank)
-  const a = sorted[lo] ?? 0
-  const b = sorted[hi] ?? a
-  return a + (b - a) * (rank - lo)
-}
-
 export function distribution(values: readonly number[]): Distribution | null {
   if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length
-  return { mean, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? mean }
+  return { mean: mean(values), p50: percentile(values, 50), p95: percentile(values, 95), max: max(values) }
 }
 
 function present(values: ReadonlyArray<number | null>): number[] {
