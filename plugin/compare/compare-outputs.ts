@@ -1,6 +1,6 @@
 import type { Comparison, Finding, TensorStats } from '../model/validation.ts'
 import type { PredictionRow } from '../io/tsv/predictions.ts'
-import { type ConsensusComparison, compareConsensus, type ConsensusLabel } from './consensus-stats.ts'
+import { chunkIdOf, type ConsensusComparison, compareConsensus, type ConsensusLabel } from './consensus-stats.ts'
 import { pairedRows, RowLookup } from './embedding-source.ts'
 import { describeIds, finding } from './findings.ts'
 import { IntegrityTracker, type RunFacts, STAGE_LABEL } from './integrity.ts'
@@ -134,8 +134,8 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
     if (reference !== null) {
       const refPred = await onReference(() => reference.predictions())
       const refCons = await onReference(() => reference.consensus())
-      if (candPred !== null && refPred !== null) predictions = comparePredictions(candPred, refPred, options.scoreAtol)
-      if (candCons !== null && refCons !== null) consensus = compareConsensus(candCons, refCons)
+      if (candPred !== null && refPred !== null) predictions = comparePredictions(candPred, refPred, options.scoreAtol, chunkIdOf)
+      if (candCons !== null && refCons !== null) consensus = compareConsensus(candCons, refCons, predictions?.borderlineChunks)
     }
     const expectedOrfs = request.run?.expectedOrfs ?? candidate.expectedOrfs ?? reference?.expectedOrfs ?? null
     const integrity = [...findings, ...tracker.findings({ ...request.run, expectedOrfs })]

@@ -12,18 +12,25 @@ export interface ConsensusComparison {
   missing: IdSample
   extra: IdSample
   disagreements: IdSample
+  /** Disagreements on chunks that had a borderline label flip (see prediction-stats.ts). */
+  borderline: IdSample
 }
 
 /**
  * Exact per-chunk agreement on Is_Virus, matched by Modified_ID: vanilla sorts by id and the optimised tool keeps
  * first-seen order, so row order carries no meaning here.
  */
-export function compareConsensus(candidate: readonly ConsensusLabel[], reference: readonly ConsensusLabel[]): ConsensusComparison {
+export function compareConsensus(
+  candidate: readonly ConsensusLabel[],
+  reference: readonly ConsensusLabel[],
+  borderlineChunks: ReadonlySet<string> = new Set(),
+): ConsensusComparison {
   const cand = byId(candidate, (r) => r.modifiedId)
   const ref = byId(reference, (r) => r.modifiedId)
   const missing = idSample()
   const extra = idSample()
   const disagreements = idSample()
+  const borderline = idSample()
   let matched = 0
   for (const [id, r] of ref) {
     const c = cand.get(id)
@@ -32,7 +39,10 @@ export function compareConsensus(candidate: readonly ConsensusLabel[], reference
       continue
     }
     matched++
-    if (c.isVirus !== r.isVirus) noteId(disagreements, id)
+    if (c.isVirus !== r.isVirus) {
+      noteId(disagreements, id)
+      if (borderlineChunks.has(id)) noteId(borderline, id)
+    }
   }
   for (const id of cand.keys()) if (!ref.has(id)) noteId(extra, id)
   return {
@@ -40,10 +50,12 @@ export function compareConsensus(candidate: readonly ConsensusLabel[], reference
       rows: matched,
       agreement: matched === 0 ? 0 : (100 * (matched - disagreements.count)) / matched,
       disagreements: disagreements.count,
+      borderlineDisagreements: borderline.count,
     },
     missing,
     extra,
     disagreements,
+    borderline,
   }
 }
 

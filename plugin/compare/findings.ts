@@ -19,6 +19,7 @@ export const FINDING_CODES = [
   'candidate-extra-ids',
   'tolerance',
   'label-flips',
+  'borderline-flips',
   'consensus-disagreement',
   'score-diff',
   'numerical-variance',

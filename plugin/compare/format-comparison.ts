@@ -16,9 +16,9 @@ export function formatComparison(c: Comparison): string {
   }
   if (c.predictions !== null) {
     const p = c.predictions
-    lines.push(`  predictions ${p.rows} frames: agreement ${fmtPercent(p.labelAgreement)}, ${p.labelFlips} flips, max |Δscore| ${fmtNum(p.maxScoreDiff)}, mean ${fmtNum(p.meanScoreDiff)}`)
+    lines.push(`  predictions ${p.rows} frames: agreement ${fmtPercent(p.labelAgreement)}, ${p.labelFlips} flips (${p.borderlineFlips} borderline), max |Δscore| ${fmtNum(p.maxScoreDiff)}, mean ${fmtNum(p.meanScoreDiff)}`)
   }
-  if (c.consensus !== null) lines.push(`  consensus ${c.consensus.rows} chunks: agreement ${fmtPercent(c.consensus.agreement)}, ${c.consensus.disagreements} disagree`)
+  if (c.consensus !== null) lines.push(`  consensus ${c.consensus.rows} chunks: agreement ${fmtPercent(c.consensus.agreement)}, ${c.consensus.disagreements} disagree (${c.consensus.borderlineDisagreements} on borderline chunks)`)
   if (c.firstDivergingStage !== null) lines.push(`first diverging stage: ${c.firstDivergingStage}`)
   for (const f of c.findings) lines.push(`  [${f.verdict}] ${f.code}: ${f.message}`)
   return lines.join('\n')

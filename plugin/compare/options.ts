@@ -15,6 +15,13 @@ export const ComparisonOptionsSchema = z.object({
   minLabelAgreementPercent: z.number().min(0).max(100).default(99.9),
   /** Per-chunk consensus agreement, percent, needed for a 'warn' instead of a 'fail'. */
   minConsensusAgreementPercent: z.number().min(0).max(100).default(99.9),
+  /**
+   * Label flips of frames the reference itself scored within the candidate's observed score noise of 0.5 (and the
+   * consensus disagreements they cause) count as numerical variance, not as disagreement, while they stay rare.
+   */
+  borderlineFlipsAreVariance: z.boolean().default(true),
+  /** Above this share of frames, borderline flips count as real disagreement again: so many are not noise. */
+  maxBorderlineFlipPercent: z.number().min(0).max(100).default(1),
   /** Absolute tolerance on prediction scores (score1/score2); a miss alone is numerical variance, not a failure. */
   scoreAtol: z.number().nonnegative().default(1e-4),
   /** Refuse runs whose chunk length or model differ (contract §6.8); turning this off is for experiments only. */

@@ -10,7 +10,7 @@ describe('comparePredictions', () => {
     const ref = [row('a_chunk_1F1', 0.9), row('b_chunk_1R2', 0.2)]
     const cand = [row('b_chunk_1R2', 0.2), row('a_chunk_1F1', 0.9)]
     const c = comparePredictions(cand, ref, 1e-4)
-    expect(c.stats).toEqual({ rows: 2, labelAgreement: 100, labelFlips: 0, maxScoreDiff: 0, meanScoreDiff: 0 })
+    expect(c.stats).toEqual({ rows: 2, labelAgreement: 100, labelFlips: 0, borderlineFlips: 0, maxScoreDiff: 0, meanScoreDiff: 0, agreeingMaxScoreDiff: 0 })
     expect(c.missing.count + c.extra.count).toBe(0)
   })
 
@@ -27,6 +27,18 @@ describe('comparePredictions', () => {
     expect(c.scoresOutside).toBe(1)
     expect(c.missing).toEqual({ count: 1, examples: ['gone'] })
     expect(c.extra).toEqual({ count: 1, examples: ['new'] })
+  })
+
+  it('calls a flip borderline only when the reference sat within the agreeing frames\' score drift of 0.5', () => {
+    // Agreeing frames drift by up to 0.015; 'near' was 0.01 from the boundary, 'far' 0.2 away.
+    const ref = [row('x_chunk_1F1', 0.8), row('near_chunk_2F1', 0.51), row('far_chunk_3R1', 0.7)]
+    const cand = [row('x_chunk_1F1', 0.815), row('near_chunk_2F1', 0.495), row('far_chunk_3R1', 0.3)]
+    const c = comparePredictions(cand, ref, 1e-4, chunkIdOf)
+    expect(c.stats.labelFlips).toBe(2)
+    expect(c.stats.agreeingMaxScoreDiff).toBeCloseTo(0.015, 9)
+    expect(c.stats.borderlineFlips).toBe(1)
+    expect(c.borderline.examples).toEqual(['near_chunk_2F1'])
+    expect([...c.borderlineChunks]).toEqual(['near_chunk_2'])
   })
 
   it('counts non-finite candidate scores separately', () => {
@@ -49,8 +61,16 @@ describe('compareConsensus', () => {
       { modifiedId: 'b_chunk_1', isVirus: false, maxScore0: 0.9, maxScore1: 0.3 },
     ]
     const c = compareConsensus(optimised, vanilla)
-    expect(c.stats).toEqual({ rows: 3, agreement: (200 / 3), disagreements: 1 })
+    expect(c.stats).toEqual({ rows: 3, agreement: (200 / 3), disagreements: 1, borderlineDisagreements: 0 })
     expect(c.disagreements.examples).toEqual(['a_chunk_1'])
+  })
+
+  it('marks disagreements on chunks that had a borderline flip', () => {
+    const ref = [{ modifiedId: 'a_chunk_1', isVirus: true }, { modifiedId: 'b_chunk_1', isVirus: true }]
+    const cand = [{ modifiedId: 'a_chunk_1', isVirus: false }, { modifiedId: 'b_chunk_1', isVirus: false }]
+    const c = compareConsensus(cand, ref, new Set(['b_chunk_1']))
+    expect(c.stats).toMatchObject({ disagreements: 2, borderlineDisagreements: 1 })
+    expect(c.borderline.examples).toEqual(['b_chunk_1'])
   })
 
   it('strips only a real frame tag from an ORF id', () => {

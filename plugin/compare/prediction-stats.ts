@@ -13,6 +13,10 @@ export interface PredictionComparison {
   extra: IdSample
   /** Ids whose label differs. */
   flips: IdSample
+  /** Flipped ids whose reference score was within the agreeing frames' score noise of the 0.5 decision boundary. */
+  borderline: IdSample
+  /** Chunk ids of the borderline flips (complete, so consensus disagreements can be explained by them). */
+  borderlineChunks: ReadonlySet<string>
   /** Rows whose |Δscore| exceeds the score tolerance (numerical variance when labels agree). */
   scoresOutside: number
   /** Rows with a NaN/Inf score on the candidate side. */
@@ -40,7 +44,32 @@ export function byId<T>(rows: readonly T[], id: (row: T) => string): Map<string,
   return m
 }
 
-export function comparePredictions(candidate: readonly PredictionRow[], reference: readonly PredictionRow[], scoreAtol: number): PredictionComparison {
+/** Beyond this many flips the borderline analysis is not attempted: so many flips are not noise at a boundary. */
+export const MAX_ANALYSED_FLIPS = 10_000
+
+/**
+ * A flip is borderline when the reference frame's distance from the decision boundary, |score1 − score2| / 2, is
+ * no larger than the largest |Δscore| the candidate shows on frames whose label did not change: the same drift,
+ * applied to a frame that close to 0.5, is enough to flip it.
+ */
+function borderlineFlips(flipped: ReadonlyArray<{ id: string; margin: number }>, noise: number, chunkOf: (id: string) => string): { ids: IdSample; chunks: Set<string> } {
+  const ids = idSample()
+  const chunks = new Set<string>()
+  if (flipped.length > MAX_ANALYSED_FLIPS) return { ids, chunks }
+  for (const f of flipped) {
+    if (f.margin > noise) continue
+    noteId(ids, f.id)
+    chunks.add(chunkOf(f.id))
+  }
+  return { ids, chunks }
+}
+
+export function comparePredictions(
+  candidate: readonly PredictionRow[],
+  reference: readonly PredictionRow[],
+  scoreAtol: number,
+  chunkOf: (frameId: string) => string = (id) => id,
+): PredictionComparison {
   // One index (the candidate's); the reference is walked as it is, which keeps a 1M-row comparison to one Map.
   const cand = byId(candidate, (r) => r.sequenceId)
   const refIds = new Set<string>()
@@ -52,6 +81,8 @@ export function comparePredictions(candidate: readonly PredictionRow[], referenc
   let sumDiff = 0
   let scoresOutside = 0
   let nonFiniteScores = 0
+  let agreeingMax = 0
+  const flipped: Array<{ id: string; margin: number }> = []
   for (const r of reference) {
     const id = r.sequenceId
     if (refIds.has(id)) continue
@@ -62,7 +93,11 @@ export function comparePredictions(candidate: readonly PredictionRow[], referenc
       continue
     }
     matched++
-    if (c.prediction !== r.prediction) noteId(flips, id)
+    const flip = c.prediction !== r.prediction
+    if (flip) {
+      noteId(flips, id)
+      if (flipped.length <= MAX_ANALYSED_FLIPS) flipped.push({ id, margin: Math.abs(r.score1 - r.score2) / 2 })
+    }
     if (!Number.isFinite(c.score1) || !Number.isFinite(c.score2)) {
       nonFiniteScores++
       continue
@@ -70,22 +105,28 @@ export function comparePredictions(candidate: readonly PredictionRow[], referenc
     // score1 + score2 = 1, but both are checked so a broken softmax cannot hide in one column.
     const d = Math.max(Math.abs(c.score1 - r.score1), Math.abs(c.score2 - r.score2))
     if (d > maxDiff) maxDiff = d
+    if (!flip && d > agreeingMax) agreeingMax = d
     sumDiff += d
     if (d > scoreAtol) scoresOutside++
   }
   for (const id of cand.keys()) if (!refIds.has(id)) noteId(extra, id)
   const finite = matched - nonFiniteScores
+  const borderline = borderlineFlips(flipped, agreeingMax, chunkOf)
   return {
     stats: {
       rows: matched,
       labelAgreement: matched === 0 ? 0 : (100 * (matched - flips.count)) / matched,
       labelFlips: flips.count,
+      borderlineFlips: borderline.ids.count,
       maxScoreDiff: maxDiff,
       meanScoreDiff: finite === 0 ? 0 : sumDiff / finite,
+      agreeingMaxScoreDiff: agreeingMax,
     },
     missing,
     extra,
     flips,
+    borderline: borderline.ids,
+    borderlineChunks: borderline.chunks,
     scoresOutside,
     nonFiniteScores,
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PredictionRow } from '../io/tsv/predictions.ts'
-import { compareConsensus } from './consensus-stats.ts'
+import { chunkIdOf, compareConsensus } from './consensus-stats.ts'
 import { finding } from './findings.ts'
 import { comparisonOptions } from './options.ts'
 import { comparePredictions } from './prediction-stats.ts'
@@ -52,6 +52,39 @@ describe('decideVerdict', () => {
     const three = decideVerdict(input(0, 3))
     expect(three.verdict).toBe('fail')
     expect(three.findings.find((f) => f.code === 'tolerance')?.message).toMatch(/label agreement 99.85 % < 99.9 %/)
+  })
+
+  describe('borderline label flips (bf16 against fp32 moves scores; a frame at 0.5 may flip)', () => {
+    // 95 frames drifting by up to 0.016 (as on the H200), `flip` of them sitting `margin` from the boundary and flipping.
+    function nearBoundary(flip: number, margin: number, opts = options): VerdictInput {
+      const ref = Array.from({ length: 95 }, (_, i) => pred(`s${i}_chunk_1F1`, i < flip ? 0.5 + margin : 0.8))
+      const cand = ref.map((r, i) => pred(r.sequenceId, i < flip ? 0.5 - margin : i === 50 ? 0.816 : 0.8))
+      const label = (rows: PredictionRow[]) => rows.map((x) => ({ modifiedId: chunkIdOf(x.sequenceId), isVirus: x.prediction === 'virus' }))
+      const predictions = comparePredictions(cand, ref, opts.scoreAtol, chunkIdOf)
+      const consensus = compareConsensus(label(cand), label(ref), predictions.borderlineChunks)
+      return { tensors: [], predictions, consensus, integrity: [], options: opts }
+    }
+
+    it('counts one flip of a frame the reference scored within the observed drift of 0.5 as numerical variance', () => {
+      const v = decideVerdict(nearBoundary(1, 0.007))
+      expect(v.verdict).toBe('warn')
+      expect(v.findings.find((f) => f.code === 'borderline-flips')?.message).toMatch(/1 \(e.g. s0_chunk_1F1\) of 1 label flip\(s\) are borderline.*within 0.016.*counted as numerical variance/)
+      expect(v.findings.find((f) => f.code === 'numerical-variance')?.message).toMatch(/1 borderline flip\(s\) excused/)
+    })
+
+    it('fails a flip of a frame far from the boundary', () => {
+      const v = decideVerdict(nearBoundary(1, 0.2))
+      expect(v.verdict).toBe('fail')
+      expect(v.findings.find((f) => f.code === 'tolerance')?.message).toMatch(/label agreement 98.95 % < 99.9 %/)
+    })
+
+    it('stops excusing when borderline flips are not rare, or when told not to', () => {
+      const many = decideVerdict(nearBoundary(3, 0.007))
+      expect(many.verdict).toBe('fail')
+      expect(many.findings.find((f) => f.code === 'borderline-flips')?.message).toMatch(/not excused \(3.16 % of frames > 1 %\)/)
+      const strict = decideVerdict(nearBoundary(1, 0.007, comparisonOptions({ borderlineFlipsAreVariance: false })))
+      expect(strict.verdict).toBe('fail')
+    })
   })
 
   it('fails when a vector falls below the cosine floor', () => {

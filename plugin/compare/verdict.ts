@@ -79,6 +79,19 @@ function coverageFindings(input: VerdictInput): Finding[] {
   return out
 }
 
+/** Borderline flips (and the consensus disagreements on their chunks) that the options let count as variance. */
+function excusedFlips(input: VerdictInput): { flips: number; consensus: number; why: string } {
+  const p = input.predictions
+  const o = input.options
+  const none = (why: string): { flips: number; consensus: number; why: string } => ({ flips: 0, consensus: 0, why })
+  if (p === null || p.borderline.count === 0) return none('no borderline flips')
+  if (!o.borderlineFlipsAreVariance) return none('borderlineFlipsAreVariance is off')
+  const share = (100 * p.borderline.count) / p.stats.rows
+  // A fixed share of a tiny sample would excuse nothing; one flip is always allowed to be the boundary's.
+  if (p.borderline.count > 1 && share > o.maxBorderlineFlipPercent) return none(`${fmtPercent(share)} of frames > ${o.maxBorderlineFlipPercent} %`)
+  return { flips: p.borderline.count, consensus: input.consensus?.borderline.count ?? 0, why: '' }
+}
+
 /**
  * pass: everything within tolerance, labels and consensus identical.
  * warn: tolerance exceeded but every vector's cosine ≥ minCosine and agreement ≥ the thresholds (numerical variance).
@@ -99,23 +112,43 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
     if (t.vectors > 0 && t.minCosine < o.minCosine) reasons.push(`${STAGE_LABEL[t.stage]} min cosine ${t.minCosine.toFixed(6)} < ${o.minCosine}`)
   }
   const p = input.predictions
-  if (p !== null && p.stats.rows > 0 && p.stats.labelAgreement < o.minLabelAgreementPercent) {
-    reasons.push(`label agreement ${fmtPercent(p.stats.labelAgreement)} < ${o.minLabelAgreementPercent} % (${p.flips.count} flips; a different model? contract §6.8)`)
+  const excused = excusedFlips(input)
+  if (p !== null && p.stats.rows > 0) {
+    const agreement = (100 * (p.stats.rows - p.flips.count + excused.flips)) / p.stats.rows
+    if (agreement < o.minLabelAgreementPercent) {
+      const also = excused.flips > 0 ? ` after excusing ${excused.flips} borderline flip(s)` : ''
+      reasons.push(`label agreement ${fmtPercent(agreement)}${also} < ${o.minLabelAgreementPercent} % (${p.flips.count} flips; a different model? contract §6.8)`)
+    }
   }
   const c = input.consensus
-  if (c !== null && c.stats.rows > 0 && c.stats.agreement < o.minConsensusAgreementPercent) {
-    reasons.push(`consensus agreement ${fmtPercent(c.stats.agreement)} < ${o.minConsensusAgreementPercent} %`)
+  if (c !== null && c.stats.rows > 0) {
+    const agreement = (100 * (c.stats.rows - c.disagreements.count + excused.consensus)) / c.stats.rows
+    if (agreement < o.minConsensusAgreementPercent) {
+      const also = excused.consensus > 0 ? ` after excusing ${excused.consensus} borderline chunk(s)` : ''
+      reasons.push(`consensus agreement ${fmtPercent(agreement)}${also} < ${o.minConsensusAgreementPercent} %`)
+    }
   }
   const verdict: Verdict = integrityFailed || reasons.length > 0 ? 'fail' : 'warn'
   const severity: Verdict = verdict === 'fail' ? 'fail' : 'warn'
   if (reasons.length > 0) findings.push(finding('fail', 'tolerance', `outside numerical variance: ${reasons.join('; ')}`))
   else if (!integrityFailed) {
-    findings.push(finding('warn', 'numerical-variance', `tolerance exceeded but within numerical variance (every cosine ≥ ${o.minCosine}, label and consensus agreement ≥ ${o.minLabelAgreementPercent} % / ${o.minConsensusAgreementPercent} %)`))
+    const borderline = excused.flips > 0 ? `, ${excused.flips} borderline flip(s) excused` : ''
+    findings.push(finding('warn', 'numerical-variance', `tolerance exceeded but within numerical variance (every cosine ≥ ${o.minCosine}, label and consensus agreement ≥ ${o.minLabelAgreementPercent} % / ${o.minConsensusAgreementPercent} %${borderline})`))
   }
   findings.push(finding(severity, 'first-divergence', `first diverging stage: ${describeStage(first, input)}`))
   for (const s of diverging.slice(1)) {
     const code = s === 'predictions' ? (p !== null && p.flips.count > 0 ? 'label-flips' : 'score-diff') : s === 'consensus' ? 'consensus-disagreement' : 'tolerance'
     findings.push(finding(severity, code, describeStage(s, input)))
+  }
+  if (p !== null && p.borderline.count > 0) {
+    const how = excused.flips > 0 ? 'counted as numerical variance' : `not excused (${excused.why})`
+    findings.push(
+      finding(
+        severity,
+        'borderline-flips',
+        `${describeIds(p.borderline)} of ${p.flips.count} label flip(s) are borderline: the reference scored them within ${fmtNum(p.stats.agreeingMaxScoreDiff)} of 0.5, the largest |Δscore| among frames that kept their label; ${how}`,
+      ),
+    )
   }
   if (p !== null && !diverging.includes('predictions')) {
     findings.push(finding(severity, 'label-flips', `labels: 0 flips of ${p.stats.rows} frames; max |Δscore| ${fmtNum(p.stats.maxScoreDiff)}`))

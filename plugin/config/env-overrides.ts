@@ -17,6 +17,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'VIRNUCPRO_REPO', option: 'target.repoDir', form: 'path to a virnucpro-broad checkout' },
   { variable: 'VIRNUCPRO_PYTHON', option: 'python', form: 'path to a Python that imports torch' },
   { variable: 'VIRNUCPRO_MODEL_SIZE', option: 'target.modelSize', form: 'tiny | full | auto (reference) or 300 | 500 (virnucpro)' },
+  { variable: 'VIRNUCPRO_EXTRA_ARGS', option: 'target.extraArgs', form: 'arguments separated by spaces, e.g. "--preload off"' },
   { variable: 'BENCH_GPUS', option: 'gpus', form: 'comma-separated physical GPU indices, e.g. 0,1,2,3, or auto' },
   { variable: 'BENCH_SAMPLE_INTERVAL_MS', option: 'sampleIntervalMs', form: 'an integer number of milliseconds ≥ 50' },
   { variable: 'BENCH_TIMEOUT_S', option: 'timeoutSeconds', form: 'a positive number of seconds' },
@@ -109,6 +110,11 @@ export function applyEnvOverrides(options: unknown, env: NodeJS.ProcessEnv): App
       if (target.kind === undefined) target.kind = 'reference'
       set('VIRNUCPRO_MODEL_SIZE', 'target.modelSize', () => (target.modelSize = size.trim()))
     }
+  }
+  const extra = get('VIRNUCPRO_EXTRA_ARGS')
+  if (extra !== undefined) {
+    if (target.kind === undefined) target.kind = 'reference'
+    set('VIRNUCPRO_EXTRA_ARGS', 'target.extraArgs', () => (target.extraArgs = extra.trim().split(/\s+/).filter((a) => a !== '')))
   }
   if (Object.keys(target).length > 0) out.target = target
 

@@ -15,6 +15,8 @@ export const ReferenceTargetOptionsSchema = z.object({
   modelSize: z.enum(['tiny', 'full', 'auto']).default('auto'),
   seed: z.number().int().nonnegative().default(42),
   device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+  /** Appended to every command, e.g. ['--preload', 'off'] or ['--batch-tokens', '32768'] for an A/B run. */
+  extraArgs: z.array(z.string()).default([]),
 })
 
 export const VirnucproTargetOptionsSchema = z.object({
@@ -43,7 +45,7 @@ export type ThresholdsOverride = z.infer<typeof ThresholdsOverrideSchema>
 
 export const HarnessOptionsSchema = z
   .object({
-    target: TargetOptionsSchema.default({ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto' }),
+    target: TargetOptionsSchema.default({ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto', extraArgs: [] }),
     /** A Python that imports torch; found automatically when absent (plugin/env/locate-python.ts). */
     python: z.string().min(1).optional(),
     /** Physical GPU indices to use, or every visible GPU. */

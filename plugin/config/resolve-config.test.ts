@@ -15,7 +15,7 @@ function errorOf(fn: () => unknown): ConfigError {
 describe('resolveConfig', () => {
   it('works with no configuration at all', () => {
     const config = resolveConfig(undefined, {})
-    expect(config.target).toEqual({ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto' })
+    expect(config.target).toEqual({ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto', extraArgs: [] })
     expect(config).toMatchObject({ gpus: 'auto', sampleIntervalMs: 500, runsDir: '.runs', reportsDir: 'reports', timeoutSeconds: 21600, strict: false, progress: 'auto', repeats: 1, killGraceSeconds: 45 })
     expect(config.thresholds).toEqual(DEFAULT_THRESHOLDS)
   })
@@ -44,6 +44,12 @@ describe('resolveConfig', () => {
 
   it('sets the reference model size from the environment', () => {
     expect(resolveConfig({}, { VIRNUCPRO_MODEL_SIZE: 'tiny' }).target).toMatchObject({ kind: 'reference', modelSize: 'tiny' })
+  })
+
+  it('appends extra pipeline arguments from the environment to either target kind', () => {
+    expect(resolveConfig({}, { VIRNUCPRO_EXTRA_ARGS: ' --preload  off ' }).target).toMatchObject({ kind: 'reference', extraArgs: ['--preload', 'off'] })
+    const real = resolveConfig({}, { VIRNUCPRO_REPO: '/opt/v', VIRNUCPRO_EXTRA_ARGS: '--batch-size 8' }).target
+    expect(real).toMatchObject({ kind: 'virnucpro', extraArgs: ['--batch-size', '8'] })
   })
 
   it('names the option path and expected form for a bad option', () => {

@@ -29,8 +29,12 @@ export const PredictionStatsSchema = z.object({
   rows: z.number().int().nonnegative(),
   labelAgreement: z.number(),
   labelFlips: z.number().int().nonnegative(),
+  /** Flips whose reference score lies within the score drift seen on frames that kept their label (see verdict.ts). */
+  borderlineFlips: z.number().int().nonnegative(),
   maxScoreDiff: z.number(),
   meanScoreDiff: z.number(),
+  /** Max |Δscore| over frames whose label agrees: the pipeline's own score noise. */
+  agreeingMaxScoreDiff: z.number(),
 })
 export type PredictionStats = z.infer<typeof PredictionStatsSchema>
 
@@ -38,6 +42,8 @@ export const ConsensusStatsSchema = z.object({
   rows: z.number().int().nonnegative(),
   agreement: z.number(),
   disagreements: z.number().int().nonnegative(),
+  /** Disagreeing chunks whose frames' only flips are borderline ones. */
+  borderlineDisagreements: z.number().int().nonnegative(),
 })
 export type ConsensusStats = z.infer<typeof ConsensusStatsSchema>
 

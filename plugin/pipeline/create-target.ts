@@ -16,5 +16,5 @@ export function createTarget(config: HarnessConfig, hasGpus = false): PipelineTa
     })
   }
   const modelSize = target.modelSize === 'auto' ? (hasGpus ? 'full' : 'tiny') : target.modelSize
-  return new ReferenceTarget({ modelSize, device: target.device })
+  return new ReferenceTarget({ modelSize, device: target.device, extraArgs: target.extraArgs })
 }

@@ -15,6 +15,8 @@ export interface ReferenceTargetOptions {
   modelSize: 'tiny' | 'full'
   device: 'auto' | 'cpu' | 'cuda'
   chunkLength?: 300 | 500
+  /** Appended to every command (after the harness's own arguments, so they win where argparse keeps the last). */
+  extraArgs?: readonly string[]
   /** Override for tests: where `virnucpro_ref` lives. */
   packageDir?: string
 }
@@ -58,7 +60,7 @@ export class ReferenceTarget implements PipelineTarget {
       if (req.gpus.length > 1) args.push('--parallel')
     }
     for (const fault of req.inject) args.push('--inject', fault)
-    args.push(...req.extraArgs)
+    args.push(...(this.options.extraArgs ?? []), ...req.extraArgs)
     return {
       file: python.executable,
       args,

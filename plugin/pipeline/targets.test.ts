@@ -32,6 +32,12 @@ describe('reference target', () => {
     expect(cpu.env.CUDA_VISIBLE_DEVICES).toBe('')
   })
 
+  it('appends configured extra arguments after its own, before the run request\'s', () => {
+    const target = createTarget(resolveConfig({ target: { kind: 'reference', extraArgs: ['--preload', 'off'] } }, {}), true)
+    const args = target.buildCommand(req({ extraArgs: ['--batch-tokens', '8192'] }), PY).args
+    expect(args.slice(-4)).toEqual(['--preload', 'off', '--batch-tokens', '8192'])
+  })
+
   it('knows both DNABERT file names and the output paths', () => {
     const layout = createTarget(resolveConfig({}, {})).outputLayout('/o', '/in/reads.fa')
     expect(layout.dnabertGlobs).toEqual(['reads_nucleotide/output_*_DNABERT_S.pt', 'reads_nucleotide/output_*_DNABERT.pt'])
