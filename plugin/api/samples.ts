@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, rename } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { writeSynthFasta, type SynthOptions } from '../data/synth.ts'
 import { loadSampleManifest } from '../data/sample-manifest.ts'
+import { LAMBDA_PACKAGE, lambdaReadsSource, lambdaSourceDir, writeLambdaReads } from '../data/lambda-samples.ts'
 
 export type ResolvedSample =
   | { status: 'ready'; name: string; path: string; records: number | null; manifestPath: string | null }
@@ -14,6 +15,19 @@ export interface SampleSpec {
 }
 
 type Preset = NonNullable<SynthOptions['preset']>
+
+/**
+ * Writes a derived sample into the runs cache through a temporary file, so an interrupted write never leaves a
+ * truncated sample behind. Regenerated on every resolve: cheap, and never stale after a generator change.
+ */
+async function materialise(cacheDir: string, name: string, write: (path: string) => Promise<number>): Promise<ResolvedSample> {
+  const dir = join(cacheDir, 'samples')
+  await mkdir(dir, { recursive: true })
+  const path = resolve(dir, `${name}.fa`)
+  const records = await write(`${path}.tmp`)
+  await rename(`${path}.tmp`, path)
+  return { status: 'ready', name, path, records, manifestPath: null }
+}
 
 export interface SyntheticSample {
   seed: number
@@ -35,15 +49,8 @@ export function synthetic(options: SyntheticSample): SampleSpec {
     async resolve({ onGpu, cacheDir }) {
       const preset = presetFor(onGpu)
       const name = nameFor(preset)
-      const dir = join(cacheDir, 'samples')
-      await mkdir(dir, { recursive: true })
-      const path = resolve(dir, `${name}.fa`)
       const synthOptions: SynthOptions = { seed: options.seed, preset, profile, ...(options.orfRate === undefined ? {} : { orfRate: options.orfRate }) }
-      // Regenerated every time: cheap (100k records in seconds) and never stale after a generator change.
-      const written = await writeSynthFasta(`${path}.tmp`, synthOptions)
-      const { rename } = await import('node:fs/promises')
-      await rename(`${path}.tmp`, path)
-      return { status: 'ready', name, path, records: written.records, manifestPath: null }
+      return materialise(cacheDir, name, async (path) => (await writeSynthFasta(path, synthOptions)).records)
     },
   }
 }
@@ -57,6 +64,28 @@ export function committed(path: string): SampleSpec {
     async resolve() {
       if (!existsSync(absolute)) return { status: 'missing', name, reason: `committed sample ${path} does not exist` }
       return { status: 'ready', name, path: absolute, records: null, manifestPath: null }
+    },
+  }
+}
+
+/**
+ * The first `reads` of the 10,000 lambda phage reads Debian's bowtie2-examples simulates (real viral sequence,
+ * Illumina-like lengths), written into the runs cache on demand. Without the package the case is skipped with the
+ * install line; BOWTIE2_EXAMPLES_DIR points at a copy elsewhere (e.g. carried to a GPU machine).
+ */
+export function lambdaReads(options: { reads: number | { gpu: number; cpu: number } }): SampleSpec {
+  const readsFor = (onGpu: boolean): number => (typeof options.reads === 'number' ? options.reads : onGpu ? options.reads.gpu : options.reads.cpu)
+  return {
+    label: typeof options.reads === 'number' ? `lambda-reads-${options.reads}` : `lambda reads ${options.reads.gpu} (GPU) / ${options.reads.cpu} (CPU)`,
+    async resolve({ onGpu, cacheDir }) {
+      const reads = readsFor(onGpu)
+      const name = `lambda-reads-${reads}`
+      const sourceDir = lambdaSourceDir()
+      const source = await lambdaReadsSource(sourceDir)
+      if (source === null) {
+        return { status: 'missing', name, reason: `no lambda reads under ${sourceDir}: apt-get install ${LAMBDA_PACKAGE}, or set BOWTIE2_EXAMPLES_DIR` }
+      }
+      return materialise(cacheDir, name, (path) => writeLambdaReads(source, path, reads))
     },
   }
 }

@@ -51,6 +51,26 @@ async function* firstRecords(source: AsyncIterable<SequenceRecord>, limit: numbe
   }
 }
 
+/** Where the package's files are: `BOWTIE2_EXAMPLES_DIR` (e.g. a copy carried to a GPU machine) or Debian's path. */
+export function lambdaSourceDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.BOWTIE2_EXAMPLES_DIR
+  return dir === undefined || dir === '' ? DEFAULT_LAMBDA_SOURCE_DIR : dir
+}
+
+/** The simulated reads file, or null when the package's files are not on this machine. */
+export async function lambdaReadsSource(sourceDir: string): Promise<string | null> {
+  const path = join(sourceDir, READS_SOURCE)
+  return access(path).then(
+    () => path,
+    () => null,
+  )
+}
+
+/** The first `reads` simulated lambda reads as FASTA (IDs unchanged, qualities dropped); returns the record count. */
+export async function writeLambdaReads(readsSource: string, out: string, reads: number): Promise<number> {
+  return writeFasta(out, firstRecords(readSequences(readsSource), reads))
+}
+
 export interface MakeLambdaSamplesOptions {
   readonly sourceDir?: string
   readonly outDir: string
@@ -86,7 +106,7 @@ export async function makeLambdaSamples(options: MakeLambdaSamplesOptions): Prom
   const genomeOut = join(options.outDir, 'lambda-genome.fa')
   const readsOut = join(options.outDir, `lambda-reads-${options.reads}.fa`)
   const genomeCount = await writeFasta(genomeOut, readSequences(genomeSource))
-  const readsCount = await writeFasta(readsOut, firstRecords(readSequences(readsSource), options.reads))
+  const readsCount = await writeLambdaReads(readsSource, readsOut, options.reads)
 
   const rel = (path: string): string => relative(options.repoRoot, path)
   const sources = {
