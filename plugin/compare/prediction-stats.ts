@@ -17,6 +17,8 @@ export interface PredictionComparison {
   borderline: IdSample
   /** Chunk ids of the borderline flips (complete, so consensus disagreements can be explained by them). */
   borderlineChunks: ReadonlySet<string>
+  /** The largest reference distance from 0.5 among the borderline flips. */
+  borderlineMaxMargin: number
   /** Rows whose |Δscore| exceeds the score tolerance (numerical variance when labels agree). */
   scoresOutside: number
   /** Rows with a NaN/Inf score on the candidate side. */
@@ -52,16 +54,22 @@ export const MAX_ANALYSED_FLIPS = 10_000
  * no larger than the largest |Δscore| the candidate shows on frames whose label did not change: the same drift,
  * applied to a frame that close to 0.5, is enough to flip it.
  */
-function borderlineFlips(flipped: ReadonlyArray<{ id: string; margin: number }>, noise: number, chunkOf: (id: string) => string): { ids: IdSample; chunks: Set<string> } {
+function borderlineFlips(
+  flipped: ReadonlyArray<{ id: string; margin: number }>,
+  noise: number,
+  chunkOf: (id: string) => string,
+): { ids: IdSample; chunks: Set<string>; maxMargin: number } {
   const ids = idSample()
   const chunks = new Set<string>()
-  if (flipped.length > MAX_ANALYSED_FLIPS) return { ids, chunks }
+  let maxMargin = 0
+  if (flipped.length > MAX_ANALYSED_FLIPS) return { ids, chunks, maxMargin }
   for (const f of flipped) {
     if (f.margin > noise) continue
     noteId(ids, f.id)
     chunks.add(chunkOf(f.id))
+    maxMargin = Math.max(maxMargin, f.margin)
   }
-  return { ids, chunks }
+  return { ids, chunks, maxMargin }
 }
 
 export function comparePredictions(
@@ -127,6 +135,7 @@ export function comparePredictions(
     flips,
     borderline: borderline.ids,
     borderlineChunks: borderline.chunks,
+    borderlineMaxMargin: borderline.maxMargin,
     scoresOutside,
     nonFiniteScores,
   }

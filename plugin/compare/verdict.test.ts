@@ -68,7 +68,7 @@ describe('decideVerdict', () => {
     it('counts one flip of a frame the reference scored within the observed drift of 0.5 as numerical variance', () => {
       const v = decideVerdict(nearBoundary(1, 0.007))
       expect(v.verdict).toBe('warn')
-      expect(v.findings.find((f) => f.code === 'borderline-flips')?.message).toMatch(/1 \(e.g. s0_chunk_1F1\) of 1 label flip\(s\) are borderline.*within 0.016.*counted as numerical variance/)
+      expect(v.findings.find((f) => f.code === 'borderline-flips')?.message).toMatch(/1 \(e.g. s0_chunk_1F1\) of 1 label flip\(s\) are borderline: the reference scored them at most 0.007.* from 0.5, within 0.016.*counted as numerical variance/)
       expect(v.findings.find((f) => f.code === 'numerical-variance')?.message).toMatch(/1 borderline flip\(s\) excused/)
     })
 

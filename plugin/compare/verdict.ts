@@ -146,7 +146,7 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
       finding(
         severity,
         'borderline-flips',
-        `${describeIds(p.borderline)} of ${p.flips.count} label flip(s) are borderline: the reference scored them within ${fmtNum(p.stats.agreeingMaxScoreDiff)} of 0.5, the largest |Δscore| among frames that kept their label; ${how}`,
+        `${describeIds(p.borderline)} of ${p.flips.count} label flip(s) are borderline: the reference scored them at most ${fmtNum(p.borderlineMaxMargin)} from 0.5, within ${fmtNum(p.stats.agreeingMaxScoreDiff)}, the largest |Δscore| among frames that kept their label; ${how}`,
       ),
     )
   }

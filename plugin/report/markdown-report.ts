@@ -207,8 +207,8 @@ function validationsSection(report: Report): string[] {
           '',
         )
       }
-      if (comparison.predictions) lines.push(`Predictions: ${comparison.predictions.rows} rows, label agreement ${percent(comparison.predictions.labelAgreement, 2)} (${comparison.predictions.labelFlips} flips, ${comparison.predictions.borderlineFlips} borderline), max score diff ${comparison.predictions.maxScoreDiff.toExponential(2)}.`, '')
-      if (comparison.consensus) lines.push(`Consensus: ${comparison.consensus.rows} rows, agreement ${percent(comparison.consensus.agreement, 2)} (${comparison.consensus.disagreements} disagreements, ${comparison.consensus.borderlineDisagreements} on borderline chunks).`, '')
+      if (comparison.predictions) lines.push(`Predictions: ${comparison.predictions.rows} rows, label agreement ${percent(comparison.predictions.labelAgreement / 100, 2)} (${comparison.predictions.labelFlips} flips, ${comparison.predictions.borderlineFlips} borderline), max score diff ${comparison.predictions.maxScoreDiff.toExponential(2)}.`, '')
+      if (comparison.consensus) lines.push(`Consensus: ${comparison.consensus.rows} rows, agreement ${percent(comparison.consensus.agreement / 100, 2)} (${comparison.consensus.disagreements} disagreements, ${comparison.consensus.borderlineDisagreements} on borderline chunks).`, '')
       if (comparison.firstDivergingStage) lines.push(`First diverging stage: ${comparison.firstDivergingStage}.`, '')
       for (const f of comparison.findings) lines.push(`- ${f.verdict}: **${f.code}**: ${f.message}`)
       if (comparison.findings.length > 0) lines.push('')

@@ -51,6 +51,9 @@ describe('MarkdownReport', () => {
     expect(markdown).toMatch(/\*\*Verdict: warn\*\*/)
     expect(markdown).toContain('| dnabert | 100 |')
     expect(markdown).toContain('- warn: **label-flips**: 2 labels flipped near 0.5')
+    // Agreement figures are percentages already (0–100), not fractions.
+    expect(markdown).toContain('Predictions: 100 rows, label agreement 100.00 % (0 flips, 0 borderline)')
+    expect(markdown).toContain('Consensus: 40 rows, agreement 100.00 % (0 disagreements, 0 on borderline chunks)')
   })
   it('links the charts and explains how the numbers were obtained', () => {
     expect(markdown).toContain('- [Scaling: scaling-small](stamp-bench/scaling-scaling-small.svg)')
