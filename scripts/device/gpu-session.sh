@@ -3,7 +3,8 @@
 # .device-carry first). Writes everything under $OUT: the bench reports, the fresh vanilla-vs-optimised
 # validation, CPU-vs-GPU weight digests, a pyarrow read of a GPU timeline, and the sampler's own CPU cost.
 # Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler] ...
-#   all = digests bench sampler validate; ab = the scaling cases again with the models' preload switched off.
+#   all = digests bench sampler validate; ab = the scaling cases with model preload and background writes off
+#   (the optimised mode as it was before those two), for a before/after in one session.
 # The lambda reads case needs bowtie2-examples' files: BOWTIE2_EXAMPLES_DIR=<carried copy> when the package is absent.
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-session}
@@ -29,9 +30,9 @@ if want digests; then
 fi
 
 if want ab; then
-  log "A/B: scaling cases with --preload off"
-  VIRNUCPRO_EXTRA_ARGS="--preload off" vitest bench --run benches/scaling.bench.ts benches/lambda-reads.bench.ts 2>&1 | tee "$OUT/extra/bench-preload-off.log" | tail -n 30
-  keep_report preload-off
+  log "A/B: scaling cases with --preload off --write-behind off"
+  VIRNUCPRO_EXTRA_ARGS="--preload off --write-behind off" vitest bench --run benches/scaling.bench.ts benches/lambda-reads.bench.ts 2>&1 | tee "$OUT/extra/bench-before.log" | tail -n 30
+  keep_report before
 fi
 
 if want bench; then
