@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
+import { runScript, UsageError } from './cli-support.ts'
 import { describeSample, type DescribeSampleOptions } from '../plugin/data/index.ts'
 
 const USAGE = `usage: npx tsx scripts/describe-sample.ts FILE [--name N] [--provenance TEXT] [--baseline-seconds S]
@@ -15,8 +16,6 @@ const USAGE = `usage: npx tsx scripts/describe-sample.ts FILE [--name N] [--prov
   --baseline-measured     the baseline was timed on this sample (default: a claim or projection)
   --chunk-length          chunk length for chunk/ORF counts (default 500)
   --out                   also write the manifest to this file`
-
-class UsageError extends Error {}
 
 function positiveNumber(flag: string, text: string): number {
   const value = Number(text)
@@ -73,28 +72,9 @@ function parseCommandLine(argv: string[]): { file: string; out: string | undefin
   return { file, out: values.out, options }
 }
 
-function isParseArgsError(err: unknown): err is Error {
-  return err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
-}
-
-async function main(): Promise<void> {
-  let command: ReturnType<typeof parseCommandLine>
-  try {
-    command = parseCommandLine(process.argv.slice(2))
-  } catch (err) {
-    if (err instanceof UsageError || isParseArgsError(err)) {
-      console.error(`describe-sample: ${err.message}\n${USAGE}`)
-      process.exit(2)
-    }
-    throw err
-  }
+runScript('describe-sample', USAGE, parseCommandLine, async (command) => {
   const manifest = await describeSample(command.file, command.options)
   const json = `${JSON.stringify(manifest, null, 2)}\n`
   if (command.out !== undefined) await writeFile(command.out, json)
   process.stdout.write(json)
-}
-
-main().catch((err: unknown) => {
-  console.error(`describe-sample: ${err instanceof Error ? err.message : String(err)}`)
-  process.exit(1)
 })

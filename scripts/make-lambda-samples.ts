@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runScript, UsageError } from './cli-support.ts'
 import { DEFAULT_LAMBDA_SOURCE_DIR, makeLambdaSamples } from '../plugin/data/index.ts'
 
 const USAGE = `usage: npx tsx scripts/make-lambda-samples.ts [--reads N] [--out-dir DIR] [--source-dir DIR]
@@ -14,45 +15,46 @@ const USAGE = `usage: npx tsx scripts/make-lambda-samples.ts [--reads N] [--out-
 
 const REPO_ROOT = resolve(import.meta.dirname, '..')
 
-async function main(): Promise<void> {
-  let values: { reads?: string; 'out-dir'?: string; 'source-dir'?: string; help?: boolean }
-  try {
-    values = parseArgs({
-      args: process.argv.slice(2),
-      strict: true,
-      options: {
-        reads: { type: 'string' },
-        'out-dir': { type: 'string' },
-        'source-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values
-  } catch (err) {
-    console.error(`make-lambda-samples: ${(err as Error).message}\n${USAGE}`)
-    process.exit(2)
+interface Command {
+  help: boolean
+  reads: number
+  outDir: string
+  sourceDir: string | undefined
+}
+
+function parseCommandLine(argv: string[]): Command {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      reads: { type: 'string' },
+      'out-dir': { type: 'string' },
+      'source-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const readsText = values.reads ?? '100'
+  if (!/^[1-9]\d*$/.test(readsText)) throw new UsageError(`--reads must be a positive integer, got '${readsText}'`)
+  return {
+    help: values.help ?? false,
+    reads: Number(readsText),
+    outDir: resolve(values['out-dir'] ?? resolve(REPO_ROOT, 'fixtures/samples')),
+    sourceDir: values['source-dir'],
   }
-  if (values.help) {
+}
+
+runScript('make-lambda-samples', USAGE, parseCommandLine, async (command) => {
+  if (command.help) {
     console.log(USAGE)
     return
   }
-  const readsText = values.reads ?? '100'
-  if (!/^[1-9]\d*$/.test(readsText)) {
-    console.error(`make-lambda-samples: --reads must be a positive integer, got '${readsText}'\n${USAGE}`)
-    process.exit(2)
-  }
-  const outDir = resolve(values['out-dir'] ?? resolve(REPO_ROOT, 'fixtures/samples'))
   const args = process.argv.slice(2).join(' ')
   const result = await makeLambdaSamples({
-    outDir,
-    reads: Number(readsText),
+    outDir: command.outDir,
+    reads: command.reads,
     repoRoot: REPO_ROOT,
     command: `npx tsx scripts/make-lambda-samples.ts${args ? ` ${args}` : ''}`,
-    ...(values['source-dir'] !== undefined ? { sourceDir: values['source-dir'] } : {}),
+    ...(command.sourceDir !== undefined ? { sourceDir: command.sourceDir } : {}),
   })
   console.log(JSON.stringify(result.provenance, null, 2))
-}
-
-main().catch((err: unknown) => {
-  console.error(`make-lambda-samples: ${err instanceof Error ? err.message : String(err)}`)
-  process.exit(1)
 })

@@ -6,6 +6,7 @@
  * With --stats, prints one JSON object with the file's vanilla-rule statistics.
  */
 import { parseArgs } from 'node:util'
+import { runScript, UsageError } from './cli-support.ts'
 import {
   DEFAULT_GC_FRACTION,
   DEFAULT_ORF_RATE,
@@ -29,8 +30,6 @@ const USAGE = `usage: npx tsx scripts/synth.ts --preset ${PRESET_NAMES.join('|')
   --chunk-length  chunk length for the ORF layout and --stats (default 300 for fixed300, else 500)
   --line-width    FASTA line width (default 60)
   --stats         print {records, bases, length, gcFraction, chunkLength, chunks, chunksWithOrf, orfChunkFraction, orfFrames}`
-
-class UsageError extends Error {}
 
 function parseInteger(flag: string, text: string, min: number): number {
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) {
@@ -95,26 +94,7 @@ function parseCommandLine(argv: string[]): { out: string; stats: boolean; option
   return { out: values.out, stats: values.stats, options }
 }
 
-function isParseArgsError(err: unknown): err is Error {
-  return err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
-}
-
-async function main(): Promise<void> {
-  let command: ReturnType<typeof parseCommandLine>
-  try {
-    command = parseCommandLine(process.argv.slice(2))
-  } catch (err) {
-    if (err instanceof UsageError || isParseArgsError(err)) {
-      console.error(`synth: ${err.message}\n${USAGE}`)
-      process.exit(2)
-    }
-    throw err
-  }
+runScript('synth', USAGE, parseCommandLine, async (command) => {
   const result = await writeSynthFasta(command.out, command.options, { stats: command.stats })
   if (result.stats) console.log(JSON.stringify(result.stats))
-}
-
-main().catch((err: unknown) => {
-  console.error(`synth: ${err instanceof Error ? err.message : String(err)}`)
-  process.exit(1)
 })

@@ -46,7 +46,8 @@ function outputSet(root: string, noise: number): OutputSet {
   const sources = { merged: m, dnabert: sliceSource(m, 'dnabert'), esm: sliceSource(m, 'esm') }
   const preds: PredictionRow[] = []
   const cons: ConsensusLabel[] = []
-  for (let b = 0; b < BLOCKS; b++) {
+  // NO_TABLES=1 measures the embedding comparison alone (no prediction or consensus tables anywhere).
+  for (let b = 0; b < (process.env.NO_TABLES === '1' ? 0 : BLOCKS); b++) {
     for (let i = 0; i < ROWS; i++) {
       preds.push({ sequenceId: idOf(b, i), prediction: 'virus', score1: 0.2, score2: 0.8 })
       cons.push({ modifiedId: idOf(b, i).slice(0, -2), isVirus: true })
@@ -59,8 +60,8 @@ function outputSet(root: string, noise: number): OutputSet {
     expectedOrfs: null,
     missing: [],
     embeddings: (s) => sources[s],
-    predictions: async () => preds,
-    consensus: async () => cons,
+    predictions: async () => (process.env.NO_TABLES === '1' ? null : preds),
+    consensus: async () => (process.env.NO_TABLES === '1' ? null : cons),
     close: async () => undefined,
   }
 }
