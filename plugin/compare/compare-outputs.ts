@@ -1,6 +1,6 @@
 import type { Comparison, Finding, TensorStats } from '../model/validation.ts'
-import type { PredictionRow } from '../io/tsv/predictions.ts'
-import { chunkIdOf, type ConsensusComparison, compareConsensus, type ConsensusLabel } from './consensus-stats.ts'
+import type { ConsensusTable, PredictionTable } from '../io/tsv/tables.ts'
+import { chunkIdOf, type ConsensusComparison, compareConsensus } from './consensus-stats.ts'
 import { pairedRows, RowLookup } from './embedding-source.ts'
 import { describeIds, finding } from './findings.ts'
 import { IntegrityTracker, type RunFacts, STAGE_LABEL } from './integrity.ts'
@@ -125,8 +125,8 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
       const stats = await compareStage(stage, candidate, reference, options, tracker, findings)
       if (stats !== null) tensors.push(stats)
     }
-    const candPred = await readOrFail<PredictionRow[]>('prediction_results.txt', () => candidate.predictions(), findings)
-    const candCons = await readOrFail<ConsensusLabel[]>('prediction_results_highestscore.csv', () => candidate.consensus(), findings)
+    const candPred = await readOrFail<PredictionTable>('prediction_results.txt', () => candidate.predictions(), findings)
+    const candCons = await readOrFail<ConsensusTable>('prediction_results_highestscore.csv', () => candidate.consensus(), findings)
     if (candPred !== null) tracker.setPredictions(candPred)
     if (candCons !== null) tracker.setConsensus(candCons)
     let predictions: PredictionComparison | null = null

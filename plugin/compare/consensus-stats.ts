@@ -1,11 +1,8 @@
 import type { ConsensusStats } from '../model/validation.ts'
-import { byId, type IdSample, idSample, noteId } from './prediction-stats.ts'
+import { type ConsensusLabel, type ConsensusTable, consensusTable } from '../io/tsv/tables.ts'
+import { type IdSample, idSample, indexById, noteId } from './prediction-stats.ts'
 
-/** The part of a consensus row both forms share: the vanilla file has only these two columns. */
-export interface ConsensusLabel {
-  modifiedId: string
-  isVirus: boolean
-}
+export type { ConsensusLabel } from '../io/tsv/tables.ts'
 
 export interface ConsensusComparison {
   stats: ConsensusStats
@@ -21,30 +18,35 @@ export interface ConsensusComparison {
  * first-seen order, so row order carries no meaning here.
  */
 export function compareConsensus(
-  candidate: readonly ConsensusLabel[],
-  reference: readonly ConsensusLabel[],
+  candidateRows: ConsensusTable | readonly ConsensusLabel[],
+  referenceRows: ConsensusTable | readonly ConsensusLabel[],
   borderlineChunks: ReadonlySet<string> = new Set(),
 ): ConsensusComparison {
-  const cand = byId(candidate, (r) => r.modifiedId)
-  const ref = byId(reference, (r) => r.modifiedId)
+  const candidate = consensusTable(candidateRows)
+  const reference = consensusTable(referenceRows)
+  const cand = indexById(candidate.ids)
+  const matchedRow = new Uint8Array(candidate.length)
   const missing = idSample()
   const extra = idSample()
   const disagreements = idSample()
   const borderline = idSample()
   let matched = 0
-  for (const [id, r] of ref) {
+  for (let r = 0; r < reference.length; r++) {
+    const id = reference.ids[r] as string
     const c = cand.get(id)
     if (c === undefined) {
       noteId(missing, id)
       continue
     }
+    if (matchedRow[c] === 1) continue
+    matchedRow[c] = 1
     matched++
-    if (c.isVirus !== r.isVirus) {
+    if (candidate.isVirus(c) !== reference.isVirus(r)) {
       noteId(disagreements, id)
       if (borderlineChunks.has(id)) noteId(borderline, id)
     }
   }
-  for (const id of cand.keys()) if (!ref.has(id)) noteId(extra, id)
+  for (const [id, c] of cand) if (matchedRow[c] === 0) noteId(extra, id)
   return {
     stats: {
       rows: matched,

@@ -1,6 +1,7 @@
 import type { Finding } from '../model/validation.ts'
 import type { PredictionRow } from '../io/tsv/predictions.ts'
-import { chunkIdOf, type ConsensusLabel } from './consensus-stats.ts'
+import { type ConsensusLabel, type ConsensusTable, consensusTable, type PredictionTable, predictionTable } from '../io/tsv/tables.ts'
+import { chunkIdOf } from './consensus-stats.ts'
 import { describeIds, finding } from './findings.ts'
 import { type IdSample, idSample, noteId } from './prediction-stats.ts'
 import type { TensorStage } from './tensor-accumulator.ts'
@@ -25,13 +26,52 @@ interface NonFinite {
   vectors: IdSample
 }
 
+/** Numbers every id once, keeping the first string seen, so each output keeps flags rather than its own strings. */
+class IdRegistry {
+  readonly index = new Map<string, number>()
+
+  intern(id: string): number {
+    let i = this.index.get(id)
+    if (i === undefined) {
+      i = this.index.size
+      this.index.set(id, i)
+    }
+    return i
+  }
+}
+
+/** Which registry ids one output holds; `add` says whether the id is new to it (false = a repeat). */
+class IdFlags {
+  private seen = new Uint8Array(1024)
+  size = 0
+
+  add(i: number): boolean {
+    if (i >= this.seen.length) {
+      const next = new Uint8Array(Math.max(i + 1, this.seen.length * 2))
+      next.set(this.seen)
+      this.seen = next
+    }
+    if (this.seen[i] === 1) return false
+    this.seen[i] = 1
+    this.size++
+    return true
+  }
+
+  has(i: number): boolean {
+    return this.seen[i] === 1
+  }
+}
+
 /**
  * Integrity of one output set, independent of any reference: fed file by file while the comparison streams, it
- * keeps id sets (needed for the duplicate and permutation checks) but never embeddings.
+ * keeps which ids each output holds (for the duplicate and permutation checks) but never embeddings. Ids are
+ * interned once across the three embedding stages and the predictions: at 1M frames, four string sets would
+ * cost several hundred MB.
  */
 export class IntegrityTracker {
   private readonly findingsList: Finding[] = []
-  private readonly ids: Record<TensorStage, Set<string>> = { dnabert: new Set(), esm: new Set(), merged: new Set() }
+  private readonly registry = new IdRegistry()
+  private readonly ids: Record<TensorStage, IdFlags> = { dnabert: new IdFlags(), esm: new IdFlags(), merged: new IdFlags() }
   private readonly seenStage: Record<TensorStage, boolean> = { dnabert: false, esm: false, merged: false }
   private readonly duplicates: Record<TensorStage, IdSample> = { dnabert: idSample(), esm: idSample(), merged: idSample() }
   private readonly nonFinite: Record<TensorStage, NonFinite> = {
@@ -39,7 +79,7 @@ export class IntegrityTracker {
     esm: { nan: 0, inf: 0, vectors: idSample() },
     merged: { nan: 0, inf: 0, vectors: idSample() },
   }
-  private predictionIds: Set<string> | null = null
+  private predictionIds: IdFlags | null = null
   private predictionRows = 0
 
   constructor(readonly label: string) {}
@@ -56,11 +96,8 @@ export class IntegrityTracker {
     if (width !== null && width !== STAGE_WIDTH[stage]) {
       this.fail('width-mismatch', `${STAGE_LABEL[stage]} file ${file} has vectors of width ${width}, expected ${STAGE_WIDTH[stage]}`)
     }
-    const set = this.ids[stage]
-    for (const id of ids) {
-      if (set.has(id)) noteId(this.duplicates[stage], id)
-      else set.add(id)
-    }
+    const flags = this.ids[stage]
+    for (const id of ids) if (!flags.add(this.registry.intern(id))) noteId(this.duplicates[stage], id)
   }
 
   /** Checks one candidate vector for NaN/Inf; cheap next to reading it. */
@@ -86,29 +123,29 @@ export class IntegrityTracker {
     this.fail('missing-output', `${what} is missing from ${this.label}`)
   }
 
-  setPredictions(rows: readonly PredictionRow[]): void {
-    this.predictionRows = rows.length
-    const ids = new Set<string>()
+  setPredictions(rows: PredictionTable | readonly PredictionRow[]): void {
+    const table = predictionTable(rows)
+    this.predictionRows = table.length
+    const ids = new IdFlags()
     const dups = idSample()
-    for (const r of rows) {
-      if (ids.has(r.sequenceId)) noteId(dups, r.sequenceId)
-      else ids.add(r.sequenceId)
-    }
+    for (const id of table.ids) if (!ids.add(this.registry.intern(id))) noteId(dups, id)
     this.predictionIds = ids
     if (dups.count > 0) this.fail('duplicate-ids', `prediction_results.txt repeats ${describeIds(dups)} Sequence_IDs (duplicated sequences, contract §6.3)`)
   }
 
-  setConsensus(rows: readonly ConsensusLabel[]): void {
+  setConsensus(rows: ConsensusTable | readonly ConsensusLabel[]): void {
+    const table = consensusTable(rows)
     const seen = new Set<string>()
     const dups = idSample()
-    for (const r of rows) {
-      if (seen.has(r.modifiedId)) noteId(dups, r.modifiedId)
-      else seen.add(r.modifiedId)
+    for (const id of table.ids) {
+      if (seen.has(id)) noteId(dups, id)
+      else seen.add(id)
     }
     if (dups.count > 0) this.fail('duplicate-ids', `consensus file repeats ${describeIds(dups)} Modified_IDs (contract §6.3)`)
-    if (this.predictionIds === null) return
+    const predicted = this.predictionIds
+    if (predicted === null) return
     const expected = new Set<string>()
-    for (const id of this.predictionIds) expected.add(chunkIdOf(id))
+    for (const [id, i] of this.registry.index) if (predicted.has(i)) expected.add(chunkIdOf(id))
     const missing = idSample()
     const extra = idSample()
     for (const id of expected) if (!seen.has(id)) noteId(missing, id)
@@ -136,8 +173,8 @@ export class IntegrityTracker {
       }
     }
     if (this.seenStage.dnabert && this.seenStage.esm) {
-      const onlyDna = difference(this.ids.dnabert, this.ids.esm)
-      const onlyEsm = difference(this.ids.esm, this.ids.dnabert)
+      const onlyDna = this.difference(this.ids.dnabert, this.ids.esm)
+      const onlyEsm = this.difference(this.ids.esm, this.ids.dnabert)
       if (onlyDna.count > 0) fail('cross-stage-missing', `${describeIds(onlyDna)} ids have a DNABERT-S but no ESM-2 embedding (not found in both datasets, contract §6.9/§6.17)`)
       if (onlyEsm.count > 0) fail('cross-stage-missing', `${describeIds(onlyEsm)} ids have an ESM-2 but no DNABERT-S embedding (contract §6.9/§6.17)`)
     }
@@ -146,8 +183,8 @@ export class IntegrityTracker {
       if (this.predictionRows !== merged.size) {
         fail('prediction-rows-mismatch', `prediction_results.txt has ${this.predictionRows} rows but the merged files hold ${merged.size} ids (contract §6.1)`)
       }
-      const notMerged = difference(this.predictionIds, merged)
-      const notPredicted = difference(merged, this.predictionIds)
+      const notMerged = this.difference(this.predictionIds, merged)
+      const notPredicted = this.difference(merged, this.predictionIds)
       if (notMerged.count + notPredicted.count > 0) {
         fail(
           'prediction-misaligned',
@@ -174,19 +211,15 @@ export class IntegrityTracker {
     return out
   }
 
-  /** Ids of a stage seen so far (read-only view). */
-  stageIds(stage: TensorStage): ReadonlySet<string> {
-    return this.ids[stage]
+  /** Ids in `a` and not in `b`, in first-seen order. */
+  private difference(a: IdFlags, b: IdFlags): IdSample {
+    const s = idSample()
+    for (const [id, i] of this.registry.index) if (a.has(i) && !b.has(i)) noteId(s, id)
+    return s
   }
 
   private fail(code: Parameters<typeof finding>[1], message: string): void {
     this.findingsList.push(finding('fail', code, message))
   }
-}
-
-function difference(a: ReadonlySet<string>, b: ReadonlySet<string>): IdSample {
-  const s = idSample()
-  for (const id of a) if (!b.has(id)) noteId(s, id)
-  return s
 }
 

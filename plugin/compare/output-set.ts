@@ -1,5 +1,4 @@
-import type { PredictionRow } from '../io/tsv/predictions.ts'
-import type { ConsensusLabel } from './consensus-stats.ts'
+import type { ConsensusTable, PredictionTable } from '../io/tsv/tables.ts'
 import type { EmbeddingSource } from './embedding-source.ts'
 import type { RunConfig } from './run-config.ts'
 import type { TensorStage } from './tensor-accumulator.ts'
@@ -18,8 +17,8 @@ export interface OutputSet {
   readonly missing: readonly string[]
   embeddings(stage: TensorStage): EmbeddingSource | null
   /** null when the file is absent. */
-  predictions(): Promise<PredictionRow[] | null>
-  consensus(): Promise<ConsensusLabel[] | null>
+  predictions(): Promise<PredictionTable | null>
+  consensus(): Promise<ConsensusTable | null>
   /** Releases open file handles. */
   close(): Promise<void>
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { readHighestScore, readPredictionResults } from '../io/tsv/predictions.ts'
+import { readConsensusTable, readPredictionTable } from '../io/tsv/predictions.ts'
 import { type EmbeddingSource, sliceSource } from './embedding-source.ts'
 import { type OutputSet, OutputSetError } from './output-set.ts'
 import { readRunConfig } from './pipeline-state.ts'
@@ -104,8 +104,8 @@ export async function openPipelineOutput(root: string): Promise<OutputSet> {
     expectedOrfs,
     missing,
     embeddings: (stage) => sources[stage],
-    predictions: async () => ((await exists(predictionsPath)) ? readPredictionResults(predictionsPath) : null),
-    consensus: async () => ((await exists(consensusPath)) ? (await readHighestScore(consensusPath)).rows : null),
+    predictions: async () => ((await exists(predictionsPath)) ? readPredictionTable(predictionsPath) : null),
+    consensus: async () => ((await exists(consensusPath)) ? readConsensusTable(consensusPath) : null),
     // Every .pt is opened and closed per block, so nothing stays open.
     close: async () => undefined,
   }

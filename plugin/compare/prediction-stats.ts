@@ -1,4 +1,5 @@
 import type { PredictionRow } from '../io/tsv/predictions.ts'
+import { type PredictionTable, predictionTable } from '../io/tsv/tables.ts'
 import type { PredictionStats } from '../model/validation.ts'
 
 /** How many example ids a message quotes. */
@@ -72,15 +73,27 @@ function borderlineFlips(
   return { ids, chunks, maxMargin }
 }
 
+/** First row index of every id (later duplicates are an integrity finding elsewhere, not a second match). */
+export function indexById(ids: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>()
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string
+    if (!m.has(id)) m.set(id, i)
+  }
+  return m
+}
+
 export function comparePredictions(
-  candidate: readonly PredictionRow[],
-  reference: readonly PredictionRow[],
+  candidateRows: PredictionTable | readonly PredictionRow[],
+  referenceRows: PredictionTable | readonly PredictionRow[],
   scoreAtol: number,
   chunkOf: (frameId: string) => string = (id) => id,
 ): PredictionComparison {
-  // One index (the candidate's); the reference is walked as it is, which keeps a 1M-row comparison to one Map.
-  const cand = byId(candidate, (r) => r.sequenceId)
-  const refIds = new Set<string>()
+  const candidate = predictionTable(candidateRows)
+  const reference = predictionTable(referenceRows)
+  // One index (the candidate's) and one flag per candidate row: a 1M-row comparison holds one Map, not three.
+  const cand = indexById(candidate.ids)
+  const matchedRow = new Uint8Array(candidate.length)
   const missing = idSample()
   const extra = idSample()
   const flips = idSample()
@@ -91,33 +104,35 @@ export function comparePredictions(
   let nonFiniteScores = 0
   let agreeingMax = 0
   const flipped: Array<{ id: string; margin: number }> = []
-  for (const r of reference) {
-    const id = r.sequenceId
-    if (refIds.has(id)) continue
-    refIds.add(id)
+  for (let r = 0; r < reference.length; r++) {
+    const id = reference.ids[r] as string
     const c = cand.get(id)
     if (c === undefined) {
       noteId(missing, id)
       continue
     }
+    if (matchedRow[c] === 1) continue // the reference repeats this id: compared once
+    matchedRow[c] = 1
     matched++
-    const flip = c.prediction !== r.prediction
+    const flip = candidate.prediction(c) !== reference.prediction(r)
     if (flip) {
       noteId(flips, id)
-      if (flipped.length <= MAX_ANALYSED_FLIPS) flipped.push({ id, margin: Math.abs(r.score1 - r.score2) / 2 })
+      if (flipped.length <= MAX_ANALYSED_FLIPS) flipped.push({ id, margin: Math.abs(reference.score1(r) - reference.score2(r)) / 2 })
     }
-    if (!Number.isFinite(c.score1) || !Number.isFinite(c.score2)) {
+    const c1 = candidate.score1(c)
+    const c2 = candidate.score2(c)
+    if (!Number.isFinite(c1) || !Number.isFinite(c2)) {
       nonFiniteScores++
       continue
     }
     // score1 + score2 = 1, but both are checked so a broken softmax cannot hide in one column.
-    const d = Math.max(Math.abs(c.score1 - r.score1), Math.abs(c.score2 - r.score2))
+    const d = Math.max(Math.abs(c1 - reference.score1(r)), Math.abs(c2 - reference.score2(r)))
     if (d > maxDiff) maxDiff = d
-    if (!flip && d > agreeingMax) agreeingMax = d
     sumDiff += d
     if (d > scoreAtol) scoresOutside++
+    if (!flip && d > agreeingMax) agreeingMax = d
   }
-  for (const id of cand.keys()) if (!refIds.has(id)) noteId(extra, id)
+  for (const [id, c] of cand) if (matchedRow[c] === 0) noteId(extra, id)
   const finite = matched - nonFiniteScores
   const borderline = borderlineFlips(flipped, agreeingMax, chunkOf)
   return {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { parseHighestScore, parsePredictionResults } from '../io/tsv/predictions.ts'
+import { parseConsensusTable, predictionRows } from '../io/tsv/predictions.ts'
+import { PredictionTable } from '../io/tsv/tables.ts'
 import { concatSource, type EmbeddingSource } from './embedding-source.ts'
 import { type OutputSet, OutputSetError } from './output-set.ts'
 import { EmbeddingArrowReader } from './reference-arrow.ts'
@@ -69,8 +70,8 @@ export async function openReferenceOutput(root: string): Promise<OutputSet> {
     expectedOrfs: m.counts.orfFrames,
     missing: [],
     embeddings: (stage) => sources[stage],
-    predictions: async () => parsePredictionResults(await text(REFERENCE_FILES.predictions), join(root, REFERENCE_FILES.predictions)),
-    consensus: async () => parseHighestScore(await text(REFERENCE_FILES.consensus), join(root, REFERENCE_FILES.consensus)).rows,
+    predictions: async () => PredictionTable.from(predictionRows(await text(REFERENCE_FILES.predictions), join(root, REFERENCE_FILES.predictions))),
+    consensus: async () => parseConsensusTable(await text(REFERENCE_FILES.consensus), join(root, REFERENCE_FILES.consensus)),
     close: async () => {
       await dnabert.close()
       await esm.close()

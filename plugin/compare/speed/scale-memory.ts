@@ -1,12 +1,13 @@
 /**
  * Memory of the streaming comparison at full scale without 26 GB of files: an in-memory OutputSet pair of
  * BLOCKS × 10,000 merged vectors (3328 wide, DNABERT/ESM as slices), generated block by block, plus
- * 1 prediction and 1 consensus row per vector. Prints peak RSS and time.
+ * 1 prediction and 1 consensus row per vector (more consensus rows than a real run has: one per chunk). Prints the
+ * sampled peak RSS, the kernel's max RSS and the time.
  * usage: node --import tsx scale-memory.ts [BLOCKS=100]
+ *   ONLY_INPUTS=1: build the four tables and stop (what the inputs alone cost); NO_TABLES=1: embeddings only.
  */
-import type { PredictionRow } from '../../io/tsv/predictions.ts'
+import { ConsensusTable, PredictionTable } from '../../io/tsv/tables.ts'
 import { compareOutputSets } from '../compare-outputs.ts'
-import type { ConsensusLabel } from '../consensus-stats.ts'
 import { type EmbeddingBlock, type EmbeddingSource, sliceSource } from '../embedding-source.ts'
 import type { OutputSet } from '../output-set.ts'
 
@@ -44,14 +45,20 @@ function merged(noise: number): EmbeddingSource {
 function outputSet(root: string, noise: number): OutputSet {
   const m = merged(noise)
   const sources = { merged: m, dnabert: sliceSource(m, 'dnabert'), esm: sliceSource(m, 'esm') }
-  const preds: PredictionRow[] = []
-  const cons: ConsensusLabel[] = []
-  // NO_TABLES=1 measures the embedding comparison alone (no prediction or consensus tables anywhere).
-  for (let b = 0; b < (process.env.NO_TABLES === '1' ? 0 : BLOCKS); b++) {
-    for (let i = 0; i < ROWS; i++) {
-      preds.push({ sequenceId: idOf(b, i), prediction: 'virus', score1: 0.2, score2: 0.8 })
-      cons.push({ modifiedId: idOf(b, i).slice(0, -2), isVirus: true })
-    }
+  // Built when asked for, as the readers build them from prediction_results.txt and the consensus file after the
+  // embedding stages have been compared. NO_TABLES=1 measures the embedding comparison alone.
+  const noTables = process.env.NO_TABLES === '1'
+  const preds = async (): Promise<PredictionTable | null> => {
+    if (noTables) return null
+    const t = new PredictionTable()
+    for (let n = 0; n < BLOCKS * ROWS; n++) t.push({ sequenceId: idOf(Math.floor(n / ROWS), n % ROWS), prediction: 'virus', score1: 0.2, score2: 0.8 })
+    return t
+  }
+  const cons = async (): Promise<ConsensusTable | null> => {
+    if (noTables) return null
+    const t = new ConsensusTable()
+    for (let n = 0; n < BLOCKS * ROWS; n++) t.push({ modifiedId: idOf(Math.floor(n / ROWS), n % ROWS).slice(0, -2), isVirus: true })
+    return t
   }
   return {
     kind: 'pipeline',
@@ -60,8 +67,8 @@ function outputSet(root: string, noise: number): OutputSet {
     expectedOrfs: null,
     missing: [],
     embeddings: (s) => sources[s],
-    predictions: async () => (process.env.NO_TABLES === '1' ? null : preds),
-    consensus: async () => (process.env.NO_TABLES === '1' ? null : cons),
+    predictions: preds,
+    consensus: cons,
     close: async () => undefined,
   }
 }
@@ -74,7 +81,7 @@ const timer = setInterval(() => {
 const cs = outputSet('cand', 1e-5)
 const rs = outputSet('ref', 0)
 const onlyInputs = process.env.ONLY_INPUTS === '1'
-if (onlyInputs) { await cs.predictions(); await rs.predictions() }
+if (onlyInputs) { await Promise.all([cs.predictions(), rs.predictions(), cs.consensus(), rs.consensus()]) }
 const o = onlyInputs ? { status: 'error' as const } : await compareOutputSets(cs, rs)
 clearInterval(timer)
 peak = Math.max(peak, process.memoryUsage().rss)

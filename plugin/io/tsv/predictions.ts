@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { ConsensusTable, PredictionTable } from './tables.ts'
 
 /**
  * Readers for VirNucPro's two tab-separated outputs (contract §2.3/2.4). Headers are checked exactly so that a
@@ -100,22 +101,25 @@ function cells(line: string, n: number, at: Cursor): string[] {
   return c
 }
 
-export function parsePredictionResults(text: string, file = '<text>'): PredictionRow[] {
+/** Rows one at a time, so a million-row file can go straight into a column table. */
+export function* predictionRows(text: string, file = '<text>'): Generator<PredictionRow> {
   const lines = splitLines(text)
   checkHeader(file, lines[0], PREDICTION_HEADER)
-  const rows: PredictionRow[] = []
   for (let i = 1; i < lines.length; i++) {
     const at = { file, line: i + 1 }
     const [id = '', pred = '', s1 = '', s2 = ''] = cells(lines[i] as string, 4, at)
     if (pred !== 'virus' && pred !== 'others') throw new TsvFormatError(file, at.line, 2, `Prediction: expected virus or others, got '${pred}'`)
-    rows.push({
+    yield {
       sequenceId: nonEmptyId(id, at, 'Sequence_ID'),
       prediction: pred,
       score1: parseFloatCell(s1, at, 3, 'score1', false),
       score2: parseFloatCell(s2, at, 4, 'score2', false),
-    })
+    }
   }
-  return rows
+}
+
+export function parsePredictionResults(text: string, file = '<text>'): PredictionRow[] {
+  return [...predictionRows(text, file)]
 }
 
 /** Detects the optimised (4-column) or vanilla (2-column) form from the header. */
@@ -161,4 +165,33 @@ export async function readPredictionResults(path: string): Promise<PredictionRow
 
 export async function readHighestScore(path: string): Promise<HighestScoreFile> {
   return parseHighestScore(await readText(path), path)
+}
+
+/** Either form of the consensus file as a column table of (Modified_ID, Is_Virus), the part both forms share. */
+export function parseConsensusTable(text: string, file = '<text>'): ConsensusTable {
+  return ConsensusTable.from(consensusLabels(text, file))
+}
+
+/** (Modified_ID, Is_Virus) of either form one row at a time; the optimised form's scores are still validated. */
+export function* consensusLabels(text: string, file = '<text>'): Generator<VanillaHighestScoreRow> {
+  const lines = splitLines(text)
+  const vanilla = lines[0] !== undefined && lines[0].split('\t').length === 2
+  checkHeader(file, lines[0], vanilla ? VANILLA_HIGHEST_SCORE_HEADER : HIGHEST_SCORE_HEADER)
+  for (let i = 1; i < lines.length; i++) {
+    const at = { file, line: i + 1 }
+    const [id = '', v = '', m0 = '', m1 = ''] = cells(lines[i] as string, vanilla ? 2 : 4, at)
+    if (!vanilla) {
+      parseFloatCell(m0, at, 3, 'max_score_0', true)
+      parseFloatCell(m1, at, 4, 'max_score_1', true)
+    }
+    yield { modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) }
+  }
+}
+
+export async function readPredictionTable(path: string): Promise<PredictionTable> {
+  return PredictionTable.from(predictionRows(await readText(path), path))
+}
+
+export async function readConsensusTable(path: string): Promise<ConsensusTable> {
+  return parseConsensusTable(await readText(path), path)
 }
