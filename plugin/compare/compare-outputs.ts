@@ -125,16 +125,19 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
       const stats = await compareStage(stage, candidate, reference, options, tracker, findings)
       if (stats !== null) tensors.push(stats)
     }
-    const candPred = await readOrFail<PredictionTable>('prediction_results.txt', () => candidate.predictions(), findings)
-    const candCons = await readOrFail<ConsensusTable>('prediction_results_highestscore.csv', () => candidate.consensus(), findings)
-    if (candPred !== null) tracker.setPredictions(candPred)
-    if (candCons !== null) tracker.setConsensus(candCons)
+    // One pair of tables at a time (predictions, then consensus): at 1M frames each table is ~100 MB.
     let predictions: PredictionComparison | null = null
     let consensus: ConsensusComparison | null = null
-    if (reference !== null) {
-      const refPred = await onReference(() => reference.predictions())
-      const refCons = await onReference(() => reference.consensus())
+    {
+      const candPred = await readOrFail<PredictionTable>('prediction_results.txt', () => candidate.predictions(), findings)
+      if (candPred !== null) tracker.setPredictions(candPred)
+      const refPred = reference === null ? null : await onReference(() => reference.predictions())
       if (candPred !== null && refPred !== null) predictions = comparePredictions(candPred, refPred, options.scoreAtol, chunkIdOf)
+    }
+    {
+      const candCons = await readOrFail<ConsensusTable>('prediction_results_highestscore.csv', () => candidate.consensus(), findings)
+      if (candCons !== null) tracker.setConsensus(candCons)
+      const refCons = reference === null ? null : await onReference(() => reference.consensus())
       if (candCons !== null && refCons !== null) consensus = compareConsensus(candCons, refCons, predictions?.borderlineChunks)
     }
     const expectedOrfs = request.run?.expectedOrfs ?? candidate.expectedOrfs ?? reference?.expectedOrfs ?? null

@@ -3,7 +3,7 @@ import type { PredictionRow } from '../io/tsv/predictions.ts'
 import { type ConsensusLabel, type ConsensusTable, consensusTable, type PredictionTable, predictionTable } from '../io/tsv/tables.ts'
 import { chunkIdOf } from './consensus-stats.ts'
 import { describeIds, finding } from './findings.ts'
-import { type IdSample, idSample, noteId } from './prediction-stats.ts'
+import { type IdSample, idSample, indexById, noteId } from './prediction-stats.ts'
 import type { TensorStage } from './tensor-accumulator.ts'
 
 /** Embedding widths fixed by the models (contract §2.2). */
@@ -135,21 +135,28 @@ export class IntegrityTracker {
 
   setConsensus(rows: ConsensusTable | readonly ConsensusLabel[]): void {
     const table = consensusTable(rows)
-    const seen = new Set<string>()
-    const dups = idSample()
-    for (const id of table.ids) {
-      if (seen.has(id)) noteId(dups, id)
-      else seen.add(id)
+    const row = indexById(table.ids)
+    if (row.size < table.length) {
+      const dups = idSample()
+      for (let r = 0; r < table.length; r++) if (row.get(table.ids[r] as string) !== r) noteId(dups, table.ids[r] as string)
+      this.fail('duplicate-ids', `consensus file repeats ${describeIds(dups)} Modified_IDs (contract §6.3)`)
     }
-    if (dups.count > 0) this.fail('duplicate-ids', `consensus file repeats ${describeIds(dups)} Modified_IDs (contract §6.3)`)
     const predicted = this.predictionIds
     if (predicted === null) return
-    const expected = new Set<string>()
-    for (const [id, i] of this.registry.index) if (predicted.has(i)) expected.add(chunkIdOf(id))
+    // Walks the predicted frames' chunk ids rather than collecting them: a set of 1M derived strings is ~100 MB.
+    const covered = new Uint8Array(table.length)
+    const missingChunks = new Set<string>()
+    for (const [id, i] of this.registry.index) {
+      if (!predicted.has(i)) continue
+      const chunk = chunkIdOf(id)
+      const r = row.get(chunk)
+      if (r === undefined) missingChunks.add(chunk)
+      else covered[r] = 1
+    }
     const missing = idSample()
+    for (const chunk of missingChunks) noteId(missing, chunk)
     const extra = idSample()
-    for (const id of expected) if (!seen.has(id)) noteId(missing, id)
-    for (const id of seen) if (!expected.has(id)) noteId(extra, id)
+    for (const [id, r] of row) if (covered[r] === 0) noteId(extra, id)
     if (missing.count + extra.count > 0) {
       this.fail(
         'consensus-mismatch',

@@ -4,8 +4,10 @@
  * 1 prediction and 1 consensus row per vector (more consensus rows than a real run has: one per chunk). Prints the
  * sampled peak RSS, the kernel's max RSS and the time.
  * usage: node --import tsx scale-memory.ts [BLOCKS=100]
- *   ONLY_INPUTS=1: build the four tables and stop (what the inputs alone cost); NO_TABLES=1: embeddings only.
+ *   ONLY_INPUTS=1: build the four tables and stop (what the inputs alone cost); NO_TABLES=1: embeddings only;
+ *   TSV=1: tables parsed from generated file text by the real readers.
  */
+import { parseConsensusTable, predictionRows } from '../../io/tsv/predictions.ts'
 import { ConsensusTable, PredictionTable } from '../../io/tsv/tables.ts'
 import { compareOutputSets } from '../compare-outputs.ts'
 import { type EmbeddingBlock, type EmbeddingSource, sliceSource } from '../embedding-source.ts'
@@ -48,14 +50,27 @@ function outputSet(root: string, noise: number): OutputSet {
   // Built when asked for, as the readers build them from prediction_results.txt and the consensus file after the
   // embedding stages have been compared. NO_TABLES=1 measures the embedding comparison alone.
   const noTables = process.env.NO_TABLES === '1'
+  // TSV=1 generates each file's text and parses it with the real readers (what a run on files costs, plus the
+  // generator's own garbage); otherwise the tables are filled directly (what the comparison itself holds).
+  const viaText = process.env.TSV === '1'
   const preds = async (): Promise<PredictionTable | null> => {
     if (noTables) return null
+    if (viaText) {
+      const lines = ['Sequence_ID\tPrediction\tscore1\tscore2']
+      for (let n = 0; n < BLOCKS * ROWS; n++) lines.push(`${idOf(Math.floor(n / ROWS), n % ROWS)}\tvirus\t0.2\t0.8`)
+      return PredictionTable.from(predictionRows(`${lines.join('\n')}\n`, 'prediction_results.txt'))
+    }
     const t = new PredictionTable()
     for (let n = 0; n < BLOCKS * ROWS; n++) t.push({ sequenceId: idOf(Math.floor(n / ROWS), n % ROWS), prediction: 'virus', score1: 0.2, score2: 0.8 })
     return t
   }
   const cons = async (): Promise<ConsensusTable | null> => {
     if (noTables) return null
+    if (viaText) {
+      const lines = ['Modified_ID\tIs_Virus\tmax_score_0\tmax_score_1']
+      for (let n = 0; n < BLOCKS * ROWS; n++) lines.push(`${idOf(Math.floor(n / ROWS), n % ROWS).slice(0, -2)}\tTrue\t0.2\t0.8`)
+      return parseConsensusTable(`${lines.join('\n')}\n`, 'prediction_results_highestscore.csv')
+    }
     const t = new ConsensusTable()
     for (let n = 0; n < BLOCKS * ROWS; n++) t.push({ modifiedId: idOf(Math.floor(n / ROWS), n % ROWS).slice(0, -2), isVirus: true })
     return t
