@@ -14,20 +14,29 @@ function grown<T extends Uint8Array | Float64Array>(column: T, make: (n: number)
   return next
 }
 
-export class PredictionTable {
+/** Rows keyed by id, in file order; subclasses add their typed columns. */
+abstract class IdTable<Row> {
   readonly ids: string[] = []
+
+  get length(): number {
+    return this.ids.length
+  }
+
+  abstract push(row: Row): void
+
+  protected fill(rows: Iterable<Row>): this {
+    for (const r of rows) this.push(r)
+    return this
+  }
+}
+
+export class PredictionTable extends IdTable<PredictionRow> {
   private virus = new Uint8Array(1024)
   private s1 = new Float64Array(1024)
   private s2 = new Float64Array(1024)
 
   static from(rows: Iterable<PredictionRow>): PredictionTable {
-    const t = new PredictionTable()
-    for (const r of rows) t.push(r)
-    return t
-  }
-
-  get length(): number {
-    return this.ids.length
+    return new PredictionTable().fill(rows)
   }
 
   push(row: PredictionRow): void {
@@ -58,18 +67,11 @@ export class PredictionTable {
   }
 }
 
-export class ConsensusTable {
-  readonly ids: string[] = []
+export class ConsensusTable extends IdTable<ConsensusLabel> {
   private virus = new Uint8Array(1024)
 
   static from(rows: Iterable<ConsensusLabel>): ConsensusTable {
-    const t = new ConsensusTable()
-    for (const r of rows) t.push(r)
-    return t
-  }
-
-  get length(): number {
-    return this.ids.length
+    return new ConsensusTable().fill(rows)
   }
 
   push(row: ConsensusLabel): void {
