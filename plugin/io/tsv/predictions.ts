@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { ConsensusTable, PredictionTable } from './tables.ts'
 
@@ -94,28 +95,32 @@ function checkHeader(file: string, line: string | undefined, expected: readonly 
   if (got.length !== expected.length) throw new TsvFormatError(file, 1, expected.length + 1, `header has ${got.length} columns, expected ${expected.length}`)
 }
 
-function cells(line: string, n: number, at: Cursor): string[] {
-  if (line === '') throw new TsvFormatError(at.file, at.line, 0, 'blank line')
-  const c = line.split('\t')
+function cells(line: string): string[] {
+  return line.split('\t')
+}
+
+function checkCells(c: readonly string[], n: number, at: Cursor): readonly string[] {
+  if (c.length === 1 && c[0] === '') throw new TsvFormatError(at.file, at.line, 0, 'blank line')
   if (c.length !== n) throw new TsvFormatError(at.file, at.line, Math.min(c.length, n) + 1, `expected ${n} tab-separated columns, got ${c.length}`)
   return c
+}
+
+function predictionFromCells(c: readonly string[], at: Cursor): PredictionRow {
+  const [id = '', pred = '', s1 = '', s2 = ''] = checkCells(c, 4, at)
+  if (pred !== 'virus' && pred !== 'others') throw new TsvFormatError(at.file, at.line, 2, `Prediction: expected virus or others, got '${pred}'`)
+  return {
+    sequenceId: nonEmptyId(id, at, 'Sequence_ID'),
+    prediction: pred,
+    score1: parseFloatCell(s1, at, 3, 'score1', false),
+    score2: parseFloatCell(s2, at, 4, 'score2', false),
+  }
 }
 
 /** Rows one at a time, so a million-row file can go straight into a column table. */
 export function* predictionRows(text: string, file = '<text>'): Generator<PredictionRow> {
   const lines = splitLines(text)
   checkHeader(file, lines[0], PREDICTION_HEADER)
-  for (let i = 1; i < lines.length; i++) {
-    const at = { file, line: i + 1 }
-    const [id = '', pred = '', s1 = '', s2 = ''] = cells(lines[i] as string, 4, at)
-    if (pred !== 'virus' && pred !== 'others') throw new TsvFormatError(file, at.line, 2, `Prediction: expected virus or others, got '${pred}'`)
-    yield {
-      sequenceId: nonEmptyId(id, at, 'Sequence_ID'),
-      prediction: pred,
-      score1: parseFloatCell(s1, at, 3, 'score1', false),
-      score2: parseFloatCell(s2, at, 4, 'score2', false),
-    }
-  }
+  for (let i = 1; i < lines.length; i++) yield predictionFromCells(cells(lines[i] as string), { file, line: i + 1 })
 }
 
 export function parsePredictionResults(text: string, file = '<text>'): PredictionRow[] {
@@ -131,7 +136,7 @@ export function parseHighestScore(text: string, file = '<text>'): HighestScoreFi
     const rows: VanillaHighestScoreRow[] = []
     for (let i = 1; i < lines.length; i++) {
       const at = { file, line: i + 1 }
-      const [id = '', v = ''] = cells(lines[i] as string, 2, at)
+      const [id = '', v = ''] = checkCells(cells(lines[i] as string), 2, at)
       rows.push({ modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) })
     }
     return { form: 'vanilla', rows }
@@ -140,7 +145,7 @@ export function parseHighestScore(text: string, file = '<text>'): HighestScoreFi
   const rows: HighestScoreRow[] = []
   for (let i = 1; i < lines.length; i++) {
     const at = { file, line: i + 1 }
-    const [id = '', v = '', m0 = '', m1 = ''] = cells(lines[i] as string, 4, at)
+    const [id = '', v = '', m0 = '', m1 = ''] = checkCells(cells(lines[i] as string), 4, at)
     rows.push({
       modifiedId: nonEmptyId(id, at, 'Modified_ID'),
       isVirus: parseBoolCell(v, at, 2),
@@ -175,23 +180,99 @@ export function parseConsensusTable(text: string, file = '<text>'): ConsensusTab
 /** (Modified_ID, Is_Virus) of either form one row at a time; the optimised form's scores are still validated. */
 export function* consensusLabels(text: string, file = '<text>'): Generator<VanillaHighestScoreRow> {
   const lines = splitLines(text)
-  const vanilla = lines[0] !== undefined && lines[0].split('\t').length === 2
-  checkHeader(file, lines[0], vanilla ? VANILLA_HIGHEST_SCORE_HEADER : HIGHEST_SCORE_HEADER)
-  for (let i = 1; i < lines.length; i++) {
-    const at = { file, line: i + 1 }
-    const [id = '', v = '', m0 = '', m1 = ''] = cells(lines[i] as string, vanilla ? 2 : 4, at)
-    if (!vanilla) {
-      parseFloatCell(m0, at, 3, 'max_score_0', true)
-      parseFloatCell(m1, at, 4, 'max_score_1', true)
+  const vanilla = consensusHeader(file, lines[0])
+  for (let i = 1; i < lines.length; i++) yield consensusFromCells(cells(lines[i] as string), vanilla, { file, line: i + 1 })
+}
+
+/** Checks either header; true for the vanilla 2-column form. */
+function consensusHeader(file: string, header: string | undefined): boolean {
+  const vanilla = header !== undefined && header.split('\t').length === 2
+  checkHeader(file, header, vanilla ? VANILLA_HIGHEST_SCORE_HEADER : HIGHEST_SCORE_HEADER)
+  return vanilla
+}
+
+function consensusFromCells(c: readonly string[], vanilla: boolean, at: Cursor): VanillaHighestScoreRow {
+  const [id = '', v = '', m0 = '', m1 = ''] = checkCells(c, vanilla ? 2 : 4, at)
+  if (!vanilla) {
+    parseFloatCell(m0, at, 3, 'max_score_0', true)
+    parseFloatCell(m1, at, 4, 'max_score_1', true)
+  }
+  return { modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) }
+}
+
+/** One line's cells; `line` is 1-based. */
+interface TsvLine {
+  line: number
+  cells: string[]
+}
+
+/**
+ * A file's lines as cells, read in chunks. Each cell is decoded from the bytes on its own, so an id held by a
+ * table is a string of its own length, not a slice that keeps its whole line (or the whole file) alive.
+ */
+async function* fileLines(path: string): AsyncGenerator<TsvLine> {
+  let rest: Buffer = Buffer.alloc(0)
+  let line = 0
+  const stream = createReadStream(path)
+  const chunks = stream[Symbol.asyncIterator]()
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer>
+      try {
+        next = (await chunks.next()) as IteratorResult<Buffer>
+      } catch (e) {
+        throw new TsvFormatError(path, 0, 0, `cannot read file: ${e instanceof Error ? e.message : String(e)}`)
+      }
+      if (next.done) break
+      const buf = rest.length > 0 ? Buffer.concat([rest, next.value]) : next.value
+      let start = 0
+      for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+        line++
+        yield { line, cells: cellsOf(buf, start, nl, line === 1) }
+        start = nl + 1
+      }
+      rest = Buffer.from(buf.subarray(start))
     }
-    yield { modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) }
+    if (rest.length > 0) yield { line: line + 1, cells: cellsOf(rest, 0, rest.length, line === 0) }
+  } finally {
+    stream.destroy()
   }
 }
 
-export async function readPredictionTable(path: string): Promise<PredictionTable> {
-  return PredictionTable.from(predictionRows(await readText(path), path))
+function cellsOf(buf: Buffer, start: number, end: number, first: boolean): string[] {
+  let a = first && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf ? start + 3 : start
+  const stop = end > a && buf[end - 1] === 13 ? end - 1 : end
+  const out: string[] = []
+  for (let tab = buf.indexOf(9, a); tab !== -1 && tab < stop; tab = buf.indexOf(9, a)) {
+    out.push(buf.toString('utf8', a, tab))
+    a = tab + 1
+  }
+  out.push(buf.toString('utf8', a, stop))
+  return out
 }
 
+/** prediction_results.txt streamed into a column table (bounded memory besides the table itself). */
+export async function readPredictionTable(path: string): Promise<PredictionTable> {
+  const table = new PredictionTable()
+  let header = false
+  for await (const l of fileLines(path)) {
+    if (!header) {
+      checkHeader(path, l.cells.join('\t'), PREDICTION_HEADER)
+      header = true
+    } else table.push(predictionFromCells(l.cells, { file: path, line: l.line }))
+  }
+  if (!header) checkHeader(path, undefined, PREDICTION_HEADER)
+  return table
+}
+
+/** Either consensus form streamed into a column table of (Modified_ID, Is_Virus). */
 export async function readConsensusTable(path: string): Promise<ConsensusTable> {
-  return parseConsensusTable(await readText(path), path)
+  const table = new ConsensusTable()
+  let vanilla: boolean | null = null
+  for await (const l of fileLines(path)) {
+    if (vanilla === null) vanilla = consensusHeader(path, l.cells.join('\t'))
+    else table.push(consensusFromCells(l.cells, vanilla, { file: path, line: l.line }))
+  }
+  if (vanilla === null) consensusHeader(path, undefined)
+  return table
 }

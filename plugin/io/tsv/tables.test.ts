@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { consensusLabels, parseConsensusTable, predictionRows } from './predictions.ts'
+import { consensusLabels, parseConsensusTable, predictionRows, readConsensusTable, readPredictionTable } from './predictions.ts'
 import { ConsensusTable, PredictionTable } from './tables.ts'
 
 describe('column tables', () => {
@@ -28,5 +31,32 @@ describe('column tables', () => {
     expect([optimised.ids, optimised.isVirus(0), optimised.isVirus(1)]).toEqual([['b_chunk_1', 'a_chunk_1'], false, true])
     expect(() => [...consensusLabels('Modified_ID\tIs_Virus\tmax_score_0\tmax_score_1\na\tTrue\tx\t0.1\n', 'c.csv')]).toThrow(/c.csv:2:3: max_score_0: 'x' is not a number/)
     expect(ConsensusTable.from([]).length).toBe(0)
+  })
+
+  describe('streamed from files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tables-'))
+    const file = (name: string, text: string): string => {
+      const path = join(dir, name)
+      writeFileSync(path, text)
+      return path
+    }
+
+    it('match the text parser across chunk boundaries, with a BOM, CRLF and no final newline', async () => {
+      const rows = Array.from({ length: 5000 }, (_, i) => `read_${i}_with_a_fairly_long_identifier_chunk_1F${1 + (i % 3)}\t${i % 2 ? 'virus' : 'others'}\t${(i / 5000).toString()}\t${(1 - i / 5000).toString()}`)
+      const text = `\ufeffSequence_ID\tPrediction\tscore1\tscore2\r\n${rows.join('\r\n')}`
+      const fromFile = await readPredictionTable(file('p.txt', text))
+      const fromText = PredictionTable.from(predictionRows(text, 'p.txt'))
+      expect(fromFile.length).toBe(5000)
+      expect(fromFile.ids).toEqual(fromText.ids)
+      for (const i of [0, 1234, 4999]) expect([fromFile.prediction(i), fromFile.score1(i), fromFile.score2(i)]).toEqual([fromText.prediction(i), fromText.score1(i), fromText.score2(i)])
+    })
+
+    it('read both consensus forms and name the file and line of a bad row', async () => {
+      const t = await readConsensusTable(file('c.csv', 'Modified_ID\tIs_Virus\na_chunk_1\tTrue\n'))
+      expect([t.ids, t.isVirus(0)]).toEqual([['a_chunk_1'], true])
+      await expect(readConsensusTable(file('bad.csv', 'Modified_ID\tIs_Virus\na\tTrue\n\nb\tFalse\n'))).rejects.toThrow(/bad.csv:3: blank line/)
+      await expect(readPredictionTable(file('empty.txt', ''))).rejects.toThrow(/empty.txt:1: empty file/)
+      await expect(readPredictionTable(join(dir, 'absent.txt'))).rejects.toThrow(/absent.txt:0: cannot read file: ENOENT/)
+    })
   })
 })
