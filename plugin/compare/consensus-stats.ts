@@ -1,6 +1,6 @@
 import type { ConsensusStats } from '../model/validation.ts'
 import { type ConsensusLabel, type ConsensusTable, consensusTable } from '../io/tsv/tables.ts'
-import { type IdSample, idSample, indexById, noteId } from './prediction-stats.ts'
+import { type IdSample, idSample, noteId, pairById } from './prediction-stats.ts'
 
 export type { ConsensusLabel } from '../io/tsv/tables.ts'
 
@@ -24,29 +24,13 @@ export function compareConsensus(
 ): ConsensusComparison {
   const candidate = consensusTable(candidateRows)
   const reference = consensusTable(referenceRows)
-  const cand = indexById(candidate.ids)
-  const matchedRow = new Uint8Array(candidate.length)
-  const missing = idSample()
-  const extra = idSample()
   const disagreements = idSample()
   const borderline = idSample()
-  let matched = 0
-  for (let r = 0; r < reference.length; r++) {
-    const id = reference.ids[r] as string
-    const c = cand.get(id)
-    if (c === undefined) {
-      noteId(missing, id)
-      continue
-    }
-    if (matchedRow[c] === 1) continue
-    matchedRow[c] = 1
-    matched++
-    if (candidate.isVirus(c) !== reference.isVirus(r)) {
-      noteId(disagreements, id)
-      if (borderlineChunks.has(id)) noteId(borderline, id)
-    }
-  }
-  for (const [id, c] of cand) if (matchedRow[c] === 0) noteId(extra, id)
+  const { matched, missing, extra } = pairById(candidate.ids, reference.ids, (c, r, id) => {
+    if (candidate.isVirus(c) === reference.isVirus(r)) return
+    noteId(disagreements, id)
+    if (borderlineChunks.has(id)) noteId(borderline, id)
+  })
   return {
     stats: {
       rows: matched,

@@ -40,13 +40,6 @@ export function noteId(s: IdSample, id: string): void {
   if (s.examples.length < SAMPLE) s.examples.push(id)
 }
 
-/** Index rows by id; the first duplicate wins here, duplicates themselves are an integrity finding elsewhere. */
-export function byId<T>(rows: readonly T[], id: (row: T) => string): Map<string, T> {
-  const m = new Map<string, T>()
-  for (const r of rows) if (!m.has(id(r))) m.set(id(r), r)
-  return m
-}
-
 /** Beyond this many flips the borderline analysis is not attempted: so many flips are not noise at a boundary. */
 export const MAX_ANALYSED_FLIPS = 10_000
 
@@ -83,6 +76,35 @@ export function indexById(ids: readonly string[]): Map<string, number> {
   return m
 }
 
+/**
+ * Pairs reference rows with candidate rows by id, each candidate row at most once (a repeated reference id is
+ * compared once), and notes the ids found on one side only. One Map and one flag per candidate row, so a 1M-row
+ * table pair costs one index, not three.
+ */
+export function pairById(
+  candidateIds: readonly string[],
+  referenceIds: readonly string[],
+  onPair: (candidateRow: number, referenceRow: number, id: string) => void,
+): { matched: number; missing: IdSample; extra: IdSample } {
+  const cand = indexById(candidateIds)
+  const paired = new Uint8Array(candidateIds.length)
+  const missing = idSample()
+  const extra = idSample()
+  let matched = 0
+  for (let r = 0; r < referenceIds.length; r++) {
+    const id = referenceIds[r] as string
+    const c = cand.get(id)
+    if (c === undefined) noteId(missing, id)
+    else if (paired[c] === 0) {
+      paired[c] = 1
+      matched++
+      onPair(c, r, id)
+    }
+  }
+  for (const [id, c] of cand) if (paired[c] === 0) noteId(extra, id)
+  return { matched, missing, extra }
+}
+
 export function comparePredictions(
   candidateRows: PredictionTable | readonly PredictionRow[],
   referenceRows: PredictionTable | readonly PredictionRow[],
@@ -91,29 +113,14 @@ export function comparePredictions(
 ): PredictionComparison {
   const candidate = predictionTable(candidateRows)
   const reference = predictionTable(referenceRows)
-  // One index (the candidate's) and one flag per candidate row: a 1M-row comparison holds one Map, not three.
-  const cand = indexById(candidate.ids)
-  const matchedRow = new Uint8Array(candidate.length)
-  const missing = idSample()
-  const extra = idSample()
   const flips = idSample()
-  let matched = 0
   let maxDiff = 0
   let sumDiff = 0
   let scoresOutside = 0
   let nonFiniteScores = 0
   let agreeingMax = 0
   const flipped: Array<{ id: string; margin: number }> = []
-  for (let r = 0; r < reference.length; r++) {
-    const id = reference.ids[r] as string
-    const c = cand.get(id)
-    if (c === undefined) {
-      noteId(missing, id)
-      continue
-    }
-    if (matchedRow[c] === 1) continue // the reference repeats this id: compared once
-    matchedRow[c] = 1
-    matched++
+  const { matched, missing, extra } = pairById(candidate.ids, reference.ids, (c, r, id) => {
     const flip = candidate.prediction(c) !== reference.prediction(r)
     if (flip) {
       noteId(flips, id)
@@ -123,7 +130,7 @@ export function comparePredictions(
     const c2 = candidate.score2(c)
     if (!Number.isFinite(c1) || !Number.isFinite(c2)) {
       nonFiniteScores++
-      continue
+      return
     }
     // score1 + score2 = 1, but both are checked so a broken softmax cannot hide in one column.
     const d = Math.max(Math.abs(c1 - reference.score1(r)), Math.abs(c2 - reference.score2(r)))
@@ -131,8 +138,7 @@ export function comparePredictions(
     sumDiff += d
     if (d > scoreAtol) scoresOutside++
     if (!flip && d > agreeingMax) agreeingMax = d
-  }
-  for (const [id, c] of cand) if (matchedRow[c] === 0) noteId(extra, id)
+  })
   const finite = matched - nonFiniteScores
   const borderline = borderlineFlips(flipped, agreeingMax, chunkOf)
   return {

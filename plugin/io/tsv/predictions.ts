@@ -130,30 +130,9 @@ export function parsePredictionResults(text: string, file = '<text>'): Predictio
 /** Detects the optimised (4-column) or vanilla (2-column) form from the header. */
 export function parseHighestScore(text: string, file = '<text>'): HighestScoreFile {
   const lines = splitLines(text)
-  const header = lines[0]
-  if (header !== undefined && header.split('\t').length === 2) {
-    checkHeader(file, header, VANILLA_HIGHEST_SCORE_HEADER)
-    const rows: VanillaHighestScoreRow[] = []
-    for (let i = 1; i < lines.length; i++) {
-      const at = { file, line: i + 1 }
-      const [id = '', v = ''] = checkCells(cells(lines[i] as string), 2, at)
-      rows.push({ modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) })
-    }
-    return { form: 'vanilla', rows }
-  }
-  checkHeader(file, header, HIGHEST_SCORE_HEADER)
-  const rows: HighestScoreRow[] = []
-  for (let i = 1; i < lines.length; i++) {
-    const at = { file, line: i + 1 }
-    const [id = '', v = '', m0 = '', m1 = ''] = checkCells(cells(lines[i] as string), 4, at)
-    rows.push({
-      modifiedId: nonEmptyId(id, at, 'Modified_ID'),
-      isVirus: parseBoolCell(v, at, 2),
-      maxScore0: parseFloatCell(m0, at, 3, 'max_score_0', true),
-      maxScore1: parseFloatCell(m1, at, 4, 'max_score_1', true),
-    })
-  }
-  return { form: 'optimised', rows }
+  const vanilla = consensusHeader(file, lines[0])
+  const rows = lines.slice(1).map((l, k) => highestScoreFromCells(cells(l), vanilla, { file, line: k + 2 }))
+  return vanilla ? { form: 'vanilla', rows } : { form: 'optimised', rows: rows as HighestScoreRow[] }
 }
 
 async function readText(path: string): Promise<string> {
@@ -181,7 +160,7 @@ export function parseConsensusTable(text: string, file = '<text>'): ConsensusTab
 export function* consensusLabels(text: string, file = '<text>'): Generator<VanillaHighestScoreRow> {
   const lines = splitLines(text)
   const vanilla = consensusHeader(file, lines[0])
-  for (let i = 1; i < lines.length; i++) yield consensusFromCells(cells(lines[i] as string), vanilla, { file, line: i + 1 })
+  for (let i = 1; i < lines.length; i++) yield highestScoreFromCells(cells(lines[i] as string), vanilla, { file, line: i + 1 })
 }
 
 /** Checks either header; true for the vanilla 2-column form. */
@@ -191,13 +170,12 @@ function consensusHeader(file: string, header: string | undefined): boolean {
   return vanilla
 }
 
-function consensusFromCells(c: readonly string[], vanilla: boolean, at: Cursor): VanillaHighestScoreRow {
+/** A consensus row of either form; the optimised form's scores come along (the table keeps only id and label). */
+function highestScoreFromCells(c: readonly string[], vanilla: boolean, at: Cursor): VanillaHighestScoreRow | HighestScoreRow {
   const [id = '', v = '', m0 = '', m1 = ''] = checkCells(c, vanilla ? 2 : 4, at)
-  if (!vanilla) {
-    parseFloatCell(m0, at, 3, 'max_score_0', true)
-    parseFloatCell(m1, at, 4, 'max_score_1', true)
-  }
-  return { modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) }
+  const label = { modifiedId: nonEmptyId(id, at, 'Modified_ID'), isVirus: parseBoolCell(v, at, 2) }
+  if (vanilla) return label
+  return { ...label, maxScore0: parseFloatCell(m0, at, 3, 'max_score_0', true), maxScore1: parseFloatCell(m1, at, 4, 'max_score_1', true) }
 }
 
 /** One line's cells; `line` is 1-based. */
@@ -271,7 +249,7 @@ export async function readConsensusTable(path: string): Promise<ConsensusTable> 
   let vanilla: boolean | null = null
   for await (const l of fileLines(path)) {
     if (vanilla === null) vanilla = consensusHeader(path, l.cells.join('\t'))
-    else table.push(consensusFromCells(l.cells, vanilla, { file: path, line: l.line }))
+    else table.push(highestScoreFromCells(l.cells, vanilla, { file: path, line: l.line }))
   }
   if (vanilla === null) consensusHeader(path, undefined)
   return table
