@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { describe, expect, it } from 'vitest'
-import { buildScalingCase } from '../plugin/report/testing/builders.ts'
-import { buildTestReport } from '../plugin/report/testing/reports.ts'
+import { buildScalingCase } from '../plugin/test-support/builders.ts'
+import { buildTestReport } from '../plugin/test-support/reports.ts'
 
 const script = join(import.meta.dirname, 'compare-reports.ts')
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_THRESHOLDS } from '../model/thresholds.ts'
-import { buildCase, buildComparison, buildRun, buildScalingCase } from '../report/testing/builders.ts'
+import { buildCase, buildComparison, buildRun, buildScalingCase } from '../test-support/builders.ts'
 import { evaluateCase } from './evaluate.ts'
 import { summariseSuite } from './summary.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_THRESHOLDS } from '../model/thresholds.ts'
-import { buildCase, buildRun, buildScalingCase } from '../report/testing/builders.ts'
+import { buildCase, buildRun, buildScalingCase } from '../test-support/builders.ts'
 import { projectRealSample, type ManifestLike } from './projection.ts'
 import { analyseScaling } from './scaling.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildRun, buildScalingCase } from '../report/testing/builders.ts'
+import { buildRun, buildScalingCase } from '../test-support/builders.ts'
 import { analyseScaling } from './scaling.ts'
 
 describe('analyseScaling', () => {

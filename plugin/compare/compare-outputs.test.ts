@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ComparisonSchema } from '../model/validation.ts'
 import { type CompareOutcome, compareOutputs } from './compare-outputs.ts'
 import { formatComparison } from './format-comparison.ts'
-import { readReferenceManifest } from './reference-output.ts'
-import { writeReference } from './write-reference.ts'
+import { readReferenceManifest } from './sources/reference-output.ts'
+import { writeReference } from './sources/write-reference.ts'
 
 // Small contract-layout folders written once by Python/torch (the real .pt format), then read by plugin/compare.
 let root = ''

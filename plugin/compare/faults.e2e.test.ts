@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Comparison, Verdict } from '../model/validation.ts'
 import { compareOutputs } from './compare-outputs.ts'
-import type { FindingCode } from './findings.ts'
+import type { FindingCode } from './core/findings.ts'
 
 /**
  * End to end: run the reference pipeline optimised on CPU (tiny model) on a committed sample, once per injected

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { caseFileName, CaseStore, caseStoreDir } from './case-store.ts'
-import { buildCase, buildRun } from './testing/builders.ts'
+import { buildCase, buildRun } from '../test-support/builders.ts'
 
 async function freshStore(): Promise<CaseStore> {
   return CaseStore.forSession(await mkdtemp(join(tmpdir(), 'case-store-')), 'session-1')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compareReports, formatComparisonMarkdown } from './compare-reports.ts'
-import { buildCase, buildEnvironment, buildScalingCase } from './testing/builders.ts'
-import { buildTestReport } from './testing/reports.ts'
+import { buildCase, buildEnvironment, buildScalingCase } from '../test-support/builders.ts'
+import { buildTestReport } from '../test-support/reports.ts'
 
 const base = buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 5, jitter: 0.5 })])
 

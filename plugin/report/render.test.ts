@@ -4,8 +4,8 @@ import type { GpuSample } from './formatter.ts'
 import { JsonReport } from './json-report.ts'
 import { MarkdownReport } from './markdown-report.ts'
 import { SvgCharts } from './svg-charts.ts'
-import { buildCase, buildComparison, buildRun, buildScalingCase } from './testing/builders.ts'
-import { buildTestReport } from './testing/reports.ts'
+import { buildCase, buildComparison, buildRun, buildScalingCase } from '../test-support/builders.ts'
+import { buildTestReport } from '../test-support/reports.ts'
 
 const samples: GpuSample[] = Array.from({ length: 40 }, (_, i) => ({ tMs: i * 500, gpu: i % 2, utilisationPercent: 50 + (i % 5) * 10, memoryUsedMiB: 1000 }))
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { REPORT_SCHEMA_PATH, reportJsonSchemaText } from './json-schema-file.ts'
 import { parseReport, ReportSchema } from './schema.ts'
-import { buildScalingCase } from './testing/builders.ts'
-import { buildTestReport } from './testing/reports.ts'
+import { buildScalingCase } from '../test-support/builders.ts'
+import { buildTestReport } from '../test-support/reports.ts'
 
 describe('ReportSchema', () => {
   it('the committed report.schema.json is up to date (run `npx tsx scripts/write-schema.ts`)', () => {

@@ -7,8 +7,8 @@ import { RunResultSchema } from '../model/run-result.ts'
 import { loadTimeline } from './load-timeline.ts'
 import { writeTimelineArrow } from '../metrics/gpu-timeline-arrow.ts'
 import { ReportSchema } from './schema.ts'
-import { buildCase, buildScalingCase } from './testing/builders.ts'
-import { buildTestReport } from './testing/reports.ts'
+import { buildCase, buildScalingCase } from '../test-support/builders.ts'
+import { buildTestReport } from '../test-support/reports.ts'
 import { stampFrom, writeReports } from './write-reports.ts'
 
 async function arrowTimeline(dir: string, startMs: number): Promise<string> {

@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import type { Plugin } from 'vite'
 import { resolveConfig, detectGpus } from '../pipeline/index.ts'
-import { HarnessReporter } from '../report/vitest-reporter.ts'
+import { HarnessReporter } from './harness-reporter.ts'
 import type { HarnessContext } from './context.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { Finding, TensorStats, Verdict } from '../model/validation.ts'
+import type { Finding, TensorStats, Verdict } from '../../model/validation.ts'
 import type { ConsensusComparison } from './consensus-stats.ts'
 import { describeIds, finding, fmtNum, fmtPercent } from './findings.ts'
 import { STAGE_LABEL } from './integrity.ts'

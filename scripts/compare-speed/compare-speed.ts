@@ -2,8 +2,8 @@
  * TypeScript side of the comparison speed benchmark: streams two merged .pt files through the same code path as
  * compareOutputs (lazy .pt reader, row by row, TensorAccumulator). usage: npx tsx compare-speed.ts CAND.pt REF.pt
  */
-import { readPtBlock } from '../pt-blocks.ts'
-import { TensorAccumulator } from '../tensor-accumulator.ts'
+import { readPtBlock } from '../../plugin/compare/sources/pt-blocks.ts'
+import { TensorAccumulator } from '../../plugin/compare/core/tensor-accumulator.ts'
 
 const [candPath, refPath] = process.argv.slice(2)
 if (candPath === undefined || refPath === undefined) throw new Error('usage: compare-speed.ts CAND.pt REF.pt')

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { AsyncRecordBatchFileReader, RecordBatchFileWriter, RecordBatchReader, Table } from 'apache-arrow'
-import { ArrowFormatError, embeddingsToTable, tableToEmbeddings } from '../io/arrow/index.ts'
+import { ArrowFormatError, embeddingsToTable, tableToEmbeddings } from '../../io/arrow/index.ts'
 import type { EmbeddingBlock } from './embedding-source.ts'
 
 /**

@@ -1,6 +1,6 @@
-import type { PredictionRow } from '../io/tsv/predictions.ts'
-import { type PredictionTable, predictionTable } from '../io/tsv/tables.ts'
-import type { PredictionStats } from '../model/validation.ts'
+import type { PredictionRow } from '../../io/tsv/predictions.ts'
+import { type PredictionTable, predictionTable } from '../../io/tsv/tables.ts'
+import type { PredictionStats } from '../../model/validation.ts'
 
 /** How many example ids a message quotes. */
 const SAMPLE = 5

@@ -9,9 +9,9 @@ import { z } from 'zod'
 import { CaseResultSchema, type CaseResult } from '../model/case-result.ts'
 import type { Environment } from '../model/environment.ts'
 import type { Thresholds } from '../model/thresholds.ts'
-import { CaseStore } from './case-store.ts'
-import { regenerateReports, type Regenerated } from './regenerate.ts'
-import { stampFrom } from './write-reports.ts'
+import { CaseStore } from '../report/case-store.ts'
+import { regenerateReports, type Regenerated } from '../report/regenerate.ts'
+import { stampFrom } from '../report/write-reports.ts'
 
 export interface HarnessReporterOptions {
   reportsDir: string

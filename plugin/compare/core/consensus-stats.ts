@@ -1,8 +1,8 @@
-import type { ConsensusStats } from '../model/validation.ts'
-import { type ConsensusLabel, type ConsensusTable, consensusTable } from '../io/tsv/tables.ts'
+import type { ConsensusStats } from '../../model/validation.ts'
+import { type ConsensusLabel, type ConsensusTable, consensusTable } from '../../io/tsv/tables.ts'
 import { type IdSample, idSample, noteId, pairById } from './prediction-stats.ts'
 
-export type { ConsensusLabel } from '../io/tsv/tables.ts'
+export type { ConsensusLabel } from '../../io/tsv/tables.ts'
 
 export interface ConsensusComparison {
   stats: ConsensusStats

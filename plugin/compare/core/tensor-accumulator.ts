@@ -1,4 +1,4 @@
-import type { TensorStats } from '../model/validation.ts'
+import type { TensorStats } from '../../model/validation.ts'
 
 export type TensorStage = TensorStats['stage']
 

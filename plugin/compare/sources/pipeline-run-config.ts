@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import { parsePipelineState } from '../metrics/pipeline-state.ts'
-import type { RunConfig } from './run-config.ts'
+import { parsePipelineState } from '../../metrics/pipeline-state.ts'
+import type { RunConfig } from '../core/run-config.ts'
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null

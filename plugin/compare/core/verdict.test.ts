@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PredictionRow } from '../io/tsv/predictions.ts'
+import type { PredictionRow } from '../../io/tsv/predictions.ts'
 import { chunkIdOf, compareConsensus } from './consensus-stats.ts'
 import { finding } from './findings.ts'
 import { comparisonOptions } from './options.ts'

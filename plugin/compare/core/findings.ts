@@ -1,4 +1,4 @@
-import type { Finding, Verdict } from '../model/validation.ts'
+import type { Finding, Verdict } from '../../model/validation.ts'
 import type { IdSample } from './prediction-stats.ts'
 
 /** Stable finding codes: tests and reporters match on these, messages are for people. */

@@ -2,12 +2,12 @@ import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { readConsensusTable, readPredictionTable } from '../io/tsv/predictions.ts'
+import { readConsensusTable, readPredictionTable } from '../../io/tsv/predictions.ts'
 import { type EmbeddingSource, sliceSource } from './embedding-source.ts'
 import { type OutputSet, OutputSetError } from './output-set.ts'
-import { readRunConfig } from './pipeline-state.ts'
+import { readRunConfig } from './pipeline-run-config.ts'
 import { readPtBlock } from './pt-blocks.ts'
-import type { TensorStage } from './tensor-accumulator.ts'
+import type { TensorStage } from '../core/tensor-accumulator.ts'
 
 async function exists(p: string): Promise<boolean> {
   try {

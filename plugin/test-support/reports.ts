@@ -1,8 +1,8 @@
 /** Builders of schema-valid Reports for tests of formatters, writers and compare-reports. */
-import type { CaseResult } from '../../model/case-result.ts'
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../model/thresholds.ts'
-import { buildReport } from '../build-report.ts'
-import type { Report } from '../schema.ts'
+import type { CaseResult } from '../model/case-result.ts'
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../model/thresholds.ts'
+import { buildReport } from '../report/build-report.ts'
+import type { Report } from '../report/schema.ts'
 import { buildEnvironment } from './builders.ts'
 
 export function buildTestReport(cases: readonly CaseResult[], options: { suite?: string; complete?: boolean; strict?: boolean; thresholds?: Thresholds; createdAt?: string; manifest?: { name: string; sequenceCount: number; length: { mean: number } } } = {}): Report {

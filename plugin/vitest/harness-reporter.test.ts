@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestCase } from 'vitest/node'
 import { describe, expect, it } from 'vitest'
-import { CaseStore } from './case-store.ts'
-import { ReportSchema } from './schema.ts'
-import { buildScalingCase } from './testing/builders.ts'
-import { HarnessReporter } from './vitest-reporter.ts'
+import { CaseStore } from '../report/case-store.ts'
+import { ReportSchema } from '../report/schema.ts'
+import { buildScalingCase } from '../test-support/builders.ts'
+import { HarnessReporter } from './harness-reporter.ts'
 
 /** The few TestCase members the reporter reads; the rest of the interface is not needed here. */
 function fakeTestCase(options: { id: string; name: string; state: 'passed' | 'failed'; caseId?: string; errors?: string[]; warnings?: string[] }): TestCase {

@@ -2,12 +2,12 @@
  * Builders of schema-valid RunResult / CaseResult / Environment objects for tests (validated on the way out, so a
  * test never runs on data the real harness could not produce). Reusable by any module's tests.
  */
-import { CaseResultSchema, type CaseKind, type CaseResult } from '../../model/case-result.ts'
-import { EnvironmentSchema, type Environment } from '../../model/environment.ts'
-import { RunResultSchema, type RunResult, type StageTiming } from '../../model/run-result.ts'
-import { STAGES, type Stage } from '../../model/stages.ts'
-import type { GpuTelemetry, GpuWindow } from '../../model/telemetry.ts'
-import type { Comparison } from '../../model/validation.ts'
+import { CaseResultSchema, type CaseKind, type CaseResult } from '../model/case-result.ts'
+import { EnvironmentSchema, type Environment } from '../model/environment.ts'
+import { RunResultSchema, type RunResult, type StageTiming } from '../model/run-result.ts'
+import { STAGES, type Stage } from '../model/stages.ts'
+import type { GpuTelemetry, GpuWindow } from '../model/telemetry.ts'
+import type { Comparison } from '../model/validation.ts'
 
 export function buildEnvironment(overrides: Partial<Environment> & { gpuCount?: number; gpuName?: string } = {}): Environment {
   const { gpuCount = 4, gpuName = 'NVIDIA H200', ...rest } = overrides

@@ -7,14 +7,14 @@
  *   ONLY_INPUTS=1: build the four tables and stop (what the inputs alone cost); NO_TABLES=1: embeddings only;
  *   TSV=1: tables read from real files (written to a temp folder first) by the pipeline-output readers.
  */
-import { readConsensusTable, readPredictionTable } from '../../io/tsv/predictions.ts'
+import { readConsensusTable, readPredictionTable } from '../../plugin/io/tsv/predictions.ts'
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConsensusTable, PredictionTable } from '../../io/tsv/tables.ts'
-import { compareOutputSets } from '../compare-outputs.ts'
-import { type EmbeddingBlock, type EmbeddingSource, sliceSource } from '../embedding-source.ts'
-import type { OutputSet } from '../output-set.ts'
+import { ConsensusTable, PredictionTable } from '../../plugin/io/tsv/tables.ts'
+import { compareOutputSets } from '../../plugin/compare/compare-outputs.ts'
+import { type EmbeddingBlock, type EmbeddingSource, sliceSource } from '../../plugin/compare/sources/embedding-source.ts'
+import type { OutputSet } from '../../plugin/compare/sources/output-set.ts'
 
 const BLOCKS = Number(process.argv[2] ?? 100)
 const tmp = mkdtempSync(join(tmpdir(), 'scale-memory-'))

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { parseConsensusTable, predictionRows } from '../io/tsv/predictions.ts'
-import { PredictionTable } from '../io/tsv/tables.ts'
+import { parseConsensusTable, predictionRows } from '../../io/tsv/predictions.ts'
+import { PredictionTable } from '../../io/tsv/tables.ts'
 import { concatSource, type EmbeddingSource } from './embedding-source.ts'
 import { type OutputSet, OutputSetError } from './output-set.ts'
 import { EmbeddingArrowReader } from './reference-arrow.ts'
 import { type ReferenceManifest, ReferenceManifestSchema } from './reference-manifest.ts'
-import type { TensorStage } from './tensor-accumulator.ts'
+import type { TensorStage } from '../core/tensor-accumulator.ts'
 
 export const REFERENCE_FILES = {
   manifest: 'manifest.json',

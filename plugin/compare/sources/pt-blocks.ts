@@ -1,4 +1,4 @@
-import { openPt, PyDict, type PyValue, Tensor } from '../io/torch/index.ts'
+import { openPt, PyDict, type PyValue, Tensor } from '../../io/torch/index.ts'
 import type { EmbeddingBlock } from './embedding-source.ts'
 
 /** A `.pt` whose structure is not the one the contract describes (§2.2). */
