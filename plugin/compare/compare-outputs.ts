@@ -1,15 +1,17 @@
 import type { Comparison, Finding, TensorStats } from '../model/validation.ts'
 import type { ConsensusTable, PredictionTable } from '../io/tsv/tables.ts'
-import { chunkIdOf, type ConsensusComparison, compareConsensus } from './core/consensus-stats.ts'
+import { type ConsensusComparison, compareConsensus } from './core/consensus-stats.ts'
 import { pairedRows, RowLookup } from './sources/embedding-source.ts'
-import { describeIds, finding } from './core/findings.ts'
-import { IntegrityTracker, type RunFacts, STAGE_LABEL } from './core/integrity.ts'
+import { finding } from './core/findings.ts'
+import { chunkIdOf, describeIds, idSample, noteId } from './core/ids.ts'
+import { IntegrityTracker, type RunFacts } from './core/integrity.ts'
 import { openOutputSet } from './sources/open-output-set.ts'
 import { type ComparisonOptions, type ComparisonOptionsInput, comparisonOptions } from './core/options.ts'
 import type { OutputSet } from './sources/output-set.ts'
-import { comparePredictions, idSample, noteId, type PredictionComparison } from './core/prediction-stats.ts'
+import { comparePredictions, type PredictionComparison } from './core/prediction-stats.ts'
 import { checkComparable } from './core/run-config.ts'
-import { TensorAccumulator, type TensorStage } from './core/tensor-accumulator.ts'
+import { STAGE_LABEL, type TensorStage } from './core/stages.ts'
+import { TensorAccumulator } from './core/tensor-accumulator.ts'
 import { decideVerdict } from './core/verdict.ts'
 
 /** A comparison that could be made (pass/warn/fail), or one that could not (unreadable, refused). */
@@ -30,13 +32,15 @@ function message(e: unknown): string {
 }
 
 /** Thrown for reference-side problems: a broken reference is an error result, never a candidate failure. */
-class ReferenceError extends Error {}
+class ReferenceDataError extends Error {
+  override readonly name = 'ReferenceDataError'
+}
 
 async function onReference<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f()
   } catch (e) {
-    throw new ReferenceError(message(e))
+    throw new ReferenceDataError(message(e))
   }
 }
 
@@ -158,7 +162,7 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
       },
     }
   } catch (e) {
-    if (e instanceof ReferenceError) return { status: 'error', reason: 'unreadable', message: `reference ${reference?.root ?? ''} is unreadable: ${e.message}` }
+    if (e instanceof ReferenceDataError) return { status: 'error', reason: 'unreadable', message: `reference ${reference?.root ?? ''} is unreadable: ${e.message}` }
     throw e
   }
 }

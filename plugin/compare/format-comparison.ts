@@ -1,6 +1,6 @@
 import type { Comparison } from '../model/validation.ts'
 import { fmtNum, fmtPercent } from './core/findings.ts'
-import { STAGE_LABEL } from './core/integrity.ts'
+import { STAGE_LABEL } from './core/stages.ts'
 
 /** A readable multi-line summary of a Comparison, for the CLI and for logs. */
 export function formatComparison(c: Comparison): string {

@@ -1,6 +1,6 @@
 import type { ConsensusStats } from '../../model/validation.ts'
 import { type ConsensusLabel, type ConsensusTable, consensusTable } from '../../io/tsv/tables.ts'
-import { type IdSample, idSample, noteId, pairById } from './prediction-stats.ts'
+import { type IdSample, idSample, noteId, pairById } from './ids.ts'
 
 export type { ConsensusLabel } from '../../io/tsv/tables.ts'
 
@@ -43,9 +43,4 @@ export function compareConsensus(
     disagreements,
     borderline,
   }
-}
-
-/** The chunk id of an ORF frame id: the optimised tool strips the frame tag only when it is F1–R3 (vanilla §7). */
-export function chunkIdOf(frameId: string): string {
-  return /[FR][1-3]$/.test(frameId) ? frameId.slice(0, -2) : frameId
 }

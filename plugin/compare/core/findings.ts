@@ -1,5 +1,4 @@
 import type { Finding, Verdict } from '../../model/validation.ts'
-import type { IdSample } from './prediction-stats.ts'
 
 /** Stable finding codes: tests and reporters match on these, messages are for people. */
 export const FINDING_CODES = [
@@ -31,13 +30,6 @@ export type FindingCode = (typeof FINDING_CODES)[number]
 
 export function finding(verdict: Verdict, code: FindingCode, message: string): Finding {
   return { verdict, code, message }
-}
-
-/** "3 (e.g. a, b, c)" — a count plus the first few ids, so a message names the rows to look at. */
-export function describeIds(s: IdSample): string {
-  if (s.examples.length === 0) return String(s.count)
-  const more = s.count > s.examples.length ? ', …' : ''
-  return `${s.count} (e.g. ${s.examples.join(', ')}${more})`
 }
 
 /** Numbers as people read them in a log: small ones in exponent form, others with 4 significant digits. */

@@ -1,15 +1,9 @@
 import type { Finding } from '../../model/validation.ts'
 import type { PredictionRow } from '../../io/tsv/predictions.ts'
 import { type ConsensusLabel, type ConsensusTable, consensusTable, type PredictionTable, predictionTable } from '../../io/tsv/tables.ts'
-import { chunkIdOf } from './consensus-stats.ts'
-import { describeIds, finding } from './findings.ts'
-import { type IdSample, idSample, indexById, noteId } from './prediction-stats.ts'
-import type { TensorStage } from './tensor-accumulator.ts'
-
-/** Embedding widths fixed by the models (contract §2.2). */
-export const STAGE_WIDTH: Readonly<Record<TensorStage, number>> = { dnabert: 768, esm: 2560, merged: 3328 }
-
-export const STAGE_LABEL: Readonly<Record<TensorStage, string>> = { dnabert: 'DNABERT-S', esm: 'ESM-2', merged: 'merged' }
+import { finding } from './findings.ts'
+import { chunkIdOf, describeIds, type IdSample, idSample, indexById, noteId } from './ids.ts'
+import { STAGE_LABEL, STAGE_WIDTH, type TensorStage } from './stages.ts'
 
 /** What the run itself said, as far as the caller knows it (exit code, failure lines found in its logs). */
 export interface RunFacts {

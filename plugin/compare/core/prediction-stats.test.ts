@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PredictionRow } from '../../io/tsv/predictions.ts'
-import { chunkIdOf, compareConsensus } from './consensus-stats.ts'
+import { compareConsensus } from './consensus-stats.ts'
+import { chunkIdOf } from './ids.ts'
 import { comparePredictions } from './prediction-stats.ts'
 
 const row = (id: string, p1: number): PredictionRow => ({ sequenceId: id, prediction: p1 > 0.5 ? 'virus' : 'others', score1: 1 - p1, score2: p1 })

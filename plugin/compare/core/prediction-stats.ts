@@ -1,9 +1,7 @@
 import type { PredictionRow } from '../../io/tsv/predictions.ts'
 import { type PredictionTable, predictionTable } from '../../io/tsv/tables.ts'
 import type { PredictionStats } from '../../model/validation.ts'
-
-/** How many example ids a message quotes. */
-const SAMPLE = 5
+import { type IdSample, idSample, noteId, pairById } from './ids.ts'
 
 /** Per-frame comparison of two `prediction_results.txt` tables, rows matched by Sequence_ID (never by position). */
 export interface PredictionComparison {
@@ -24,20 +22,6 @@ export interface PredictionComparison {
   scoresOutside: number
   /** Rows with a NaN/Inf score on the candidate side. */
   nonFiniteScores: number
-}
-
-export interface IdSample {
-  count: number
-  examples: string[]
-}
-
-export function idSample(): IdSample {
-  return { count: 0, examples: [] }
-}
-
-export function noteId(s: IdSample, id: string): void {
-  s.count++
-  if (s.examples.length < SAMPLE) s.examples.push(id)
 }
 
 /** Beyond this many flips the borderline analysis is not attempted: so many flips are not noise at a boundary. */
@@ -64,45 +48,6 @@ function borderlineFlips(
     maxMargin = Math.max(maxMargin, f.margin)
   }
   return { ids, chunks, maxMargin }
-}
-
-/** First row index of every id (later duplicates are an integrity finding elsewhere, not a second match). */
-export function indexById(ids: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>()
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as string
-    if (!m.has(id)) m.set(id, i)
-  }
-  return m
-}
-
-/**
- * Pairs reference rows with candidate rows by id, each candidate row at most once (a repeated reference id is
- * compared once), and notes the ids found on one side only. One Map and one flag per candidate row, so a 1M-row
- * table pair costs one index, not three.
- */
-export function pairById(
-  candidateIds: readonly string[],
-  referenceIds: readonly string[],
-  onPair: (candidateRow: number, referenceRow: number, id: string) => void,
-): { matched: number; missing: IdSample; extra: IdSample } {
-  const cand = indexById(candidateIds)
-  const paired = new Uint8Array(candidateIds.length)
-  const missing = idSample()
-  const extra = idSample()
-  let matched = 0
-  for (let r = 0; r < referenceIds.length; r++) {
-    const id = referenceIds[r] as string
-    const c = cand.get(id)
-    if (c === undefined) noteId(missing, id)
-    else if (paired[c] === 0) {
-      paired[c] = 1
-      matched++
-      onPair(c, r, id)
-    }
-  }
-  for (const [id, c] of cand) if (paired[c] === 0) noteId(extra, id)
-  return { matched, missing, extra }
 }
 
 export function comparePredictions(

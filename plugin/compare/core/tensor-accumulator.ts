@@ -1,6 +1,5 @@
 import type { TensorStats } from '../../model/validation.ts'
-
-export type TensorStage = TensorStats['stage']
+import type { TensorStage } from './stages.ts'
 
 /** Vectors narrower or wider than the stage's width, kept as a count plus the first offender for the message. */
 export interface WidthMismatch {

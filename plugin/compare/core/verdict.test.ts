@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PredictionRow } from '../../io/tsv/predictions.ts'
-import { chunkIdOf, compareConsensus } from './consensus-stats.ts'
+import { compareConsensus } from './consensus-stats.ts'
+import { chunkIdOf } from './ids.ts'
 import { finding } from './findings.ts'
 import { comparisonOptions } from './options.ts'
 import { comparePredictions } from './prediction-stats.ts'

@@ -1,9 +1,10 @@
 import type { Finding, TensorStats, Verdict } from '../../model/validation.ts'
 import type { ConsensusComparison } from './consensus-stats.ts'
-import { describeIds, finding, fmtNum, fmtPercent } from './findings.ts'
-import { STAGE_LABEL } from './integrity.ts'
+import { finding, fmtNum, fmtPercent } from './findings.ts'
+import { describeIds } from './ids.ts'
 import type { ComparisonOptions } from './options.ts'
 import type { PredictionComparison } from './prediction-stats.ts'
+import { STAGE_LABEL } from './stages.ts'
 
 /** The order outputs are produced in; the first stage that differs is where an investigation starts. */
 export const DIVERGENCE_ORDER = ['dnabert', 'esm', 'merged', 'predictions', 'consensus'] as const

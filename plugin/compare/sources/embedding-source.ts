@@ -1,4 +1,4 @@
-import type { TensorStage } from '../core/tensor-accumulator.ts'
+import type { TensorStage } from '../core/stages.ts'
 
 /**
  * One unit of embeddings as stored (a split file, an Arrow record batch). `ids` is the file's declared id list;

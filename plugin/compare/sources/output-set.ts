@@ -1,7 +1,7 @@
 import type { ConsensusTable, PredictionTable } from '../../io/tsv/tables.ts'
 import type { EmbeddingSource } from './embedding-source.ts'
 import type { RunConfig } from '../core/run-config.ts'
-import type { TensorStage } from '../core/tensor-accumulator.ts'
+import type { TensorStage } from '../core/stages.ts'
 
 /**
  * One run's outputs, normalised: embeddings per stage (read block by block), per-frame predictions and per-chunk

@@ -7,7 +7,7 @@ import { type EmbeddingSource, sliceSource } from './embedding-source.ts'
 import { type OutputSet, OutputSetError } from './output-set.ts'
 import { readRunConfig } from './pipeline-run-config.ts'
 import { readPtBlock } from './pt-blocks.ts'
-import type { TensorStage } from '../core/tensor-accumulator.ts'
+import type { TensorStage } from '../core/stages.ts'
 
 async function exists(p: string): Promise<boolean> {
   try {

@@ -7,7 +7,7 @@ import { concatSource, type EmbeddingSource } from './embedding-source.ts'
 import { type OutputSet, OutputSetError } from './output-set.ts'
 import { EmbeddingArrowReader } from './reference-arrow.ts'
 import { type ReferenceManifest, ReferenceManifestSchema } from './reference-manifest.ts'
-import type { TensorStage } from '../core/tensor-accumulator.ts'
+import type { TensorStage } from '../core/stages.ts'
 
 export const REFERENCE_FILES = {
   manifest: 'manifest.json',
