@@ -5,8 +5,8 @@
 import type { ChartSpec } from './chart-plan.ts'
 import type { Report } from './schema.ts'
 
-/** One GPU sample for the utilisation timeline, from the run's Arrow timeline or handed in directly. */
-export interface GpuSample {
+/** One point of a GPU utilisation chart, relative to the run's start (a thin view of metrics/gpu-sample.ts's GpuSample, the full nvidia-smi reading), from the run's Arrow timeline or handed in directly. */
+export interface TimelinePoint {
   /** Milliseconds since the run started. */
   tMs: number
   gpu: number
@@ -18,7 +18,7 @@ export interface RenderContext {
   /** Charts to draw or link, planned once (chart-plan.ts) so every formatter agrees on names. */
   charts: ChartSpec[]
   /** Per run id, the GPU samples for its timeline chart. */
-  timelines: ReadonlyMap<string, readonly GpuSample[]>
+  timelines: ReadonlyMap<string, readonly TimelinePoint[]>
 }
 
 export interface RenderedFile {

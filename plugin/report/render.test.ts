@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { planCharts } from './chart-plan.ts'
-import type { GpuSample } from './formatter.ts'
+import type { TimelinePoint } from './formatter.ts'
 import { JsonReport } from './json-report.ts'
 import { MarkdownReport } from './markdown-report.ts'
 import { SvgCharts } from './svg-charts.ts'
 import { buildCase, buildComparison, buildRun, buildScalingCase } from '../test-support/builders.ts'
 import { buildTestReport } from '../test-support/reports.ts'
 
-const samples: GpuSample[] = Array.from({ length: 40 }, (_, i) => ({ tMs: i * 500, gpu: i % 2, utilisationPercent: 50 + (i % 5) * 10, memoryUsedMiB: 1000 }))
+const samples: TimelinePoint[] = Array.from({ length: 40 }, (_, i) => ({ tMs: i * 500, gpu: i % 2, utilisationPercent: 50 + (i % 5) * 10, memoryUsedMiB: 1000 }))
 
 function renderAll() {
   const scaling = buildScalingCase({ gpuCounts: [1, 2, 4], repeats: 3, utilisationPercent: 70 })

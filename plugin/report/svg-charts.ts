@@ -2,7 +2,7 @@
 import { amdahlSpeedup } from '../analysis/amdahl.ts'
 import type { ScalingAnalysis } from '../analysis/schema.ts'
 import type { ChartSpec } from './chart-plan.ts'
-import type { GpuSample, RenderContext, RenderedFile, ReportFormatter } from './formatter.ts'
+import type { TimelinePoint, RenderContext, RenderedFile, ReportFormatter } from './formatter.ts'
 import type { Report } from './schema.ts'
 import { axes, legend, linearScale, niceTicks, PALETTE, svgDocument, type Frame } from './svg.ts'
 
@@ -45,7 +45,7 @@ export function scalingChartSvg(scaling: ScalingAnalysis, title: string): string
   return svgDocument(FRAME, title, parts.join('\n'))
 }
 
-export function timelineChartSvg(samples: readonly GpuSample[], title: string, thresholdPercent: number): string {
+export function timelineChartSvg(samples: readonly TimelinePoint[], title: string, thresholdPercent: number): string {
   const gpus = [...new Set(samples.map((s) => s.gpu))].sort((a, b) => a - b)
   const maxSeconds = Math.max(1, ...samples.map((s) => s.tMs / 1000))
   const x = linearScale([0, maxSeconds], [FRAME.left, FRAME.width - FRAME.right])

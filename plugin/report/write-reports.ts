@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { RunResult } from '../model/run-result.ts'
 import { writeFileAtomic } from './atomic-write.ts'
 import { planCharts } from './chart-plan.ts'
-import type { GpuSample, RenderContext, ReportFormatter } from './formatter.ts'
+import type { TimelinePoint, RenderContext, ReportFormatter } from './formatter.ts'
 import { JsonReport } from './json-report.ts'
 import { loadTimeline } from './load-timeline.ts'
 import { MarkdownReport, renderMarkdown } from './markdown-report.ts'
@@ -20,7 +20,7 @@ export interface WriteReportsOptions {
   /** File-name stamp shared by every rewrite in a session, e.g. "20261128-120000". */
   stamp: string
   /** GPU samples handed in directly, by run id; runs with an Arrow timeline file are read from it. */
-  timelines?: ReadonlyMap<string, readonly GpuSample[]>
+  timelines?: ReadonlyMap<string, readonly TimelinePoint[]>
   /** Append the markdown to $GITHUB_STEP_SUMMARY (when set). */
   stepSummary?: boolean
 }
@@ -47,7 +47,7 @@ async function exists(path: string): Promise<boolean> {
   )
 }
 
-async function collectTimelines(runs: readonly RunResult[], given: ReadonlyMap<string, readonly GpuSample[]>, problems: string[]): Promise<Map<string, readonly GpuSample[]>> {
+async function collectTimelines(runs: readonly RunResult[], given: ReadonlyMap<string, readonly TimelinePoint[]>, problems: string[]): Promise<Map<string, readonly TimelinePoint[]>> {
   const timelines = new Map(given)
   for (const run of runs) {
     if (timelines.has(run.id) || run.gpu.status !== 'sampled' || run.gpu.timelinePath === null) continue

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PredictionRow } from '../../io/tsv/predictions.ts'
+import type { PredictionRow } from '../../io/tsv/rows.ts'
 import { IntegrityTracker } from './integrity.ts'
 
 const p = (id: string): PredictionRow => ({ sequenceId: id, prediction: 'virus', score1: 0.1, score2: 0.9 })

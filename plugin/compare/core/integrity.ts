@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/validation.ts'
-import type { PredictionRow } from '../../io/tsv/predictions.ts'
+import type { PredictionRow } from '../../io/tsv/rows.ts'
 import { type ConsensusLabel, type ConsensusTable, consensusTable, type PredictionTable, predictionTable } from '../../io/tsv/tables.ts'
 import { finding } from './findings.ts'
 import { chunkIdOf, describeIds, type IdSample, idSample, indexById, noteId } from './ids.ts'

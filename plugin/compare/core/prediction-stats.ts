@@ -1,4 +1,4 @@
-import type { PredictionRow } from '../../io/tsv/predictions.ts'
+import type { PredictionRow } from '../../io/tsv/rows.ts'
 import { type PredictionTable, predictionTable } from '../../io/tsv/tables.ts'
 import type { PredictionStats } from '../../model/validation.ts'
 import { type IdSample, idSample, noteId, pairById } from './ids.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PredictionRow } from '../../io/tsv/predictions.ts'
+import type { PredictionRow } from '../../io/tsv/rows.ts'
 import { compareConsensus } from './consensus-stats.ts'
 import { chunkIdOf } from './ids.ts'
 import { finding } from './findings.ts'

@@ -3,7 +3,8 @@ import { extname } from 'node:path'
 import { type DataType, FixedSizeList, type Table, tableFromIPC, Type, type Vector } from 'apache-arrow'
 import { readFile } from 'node:fs/promises'
 import { type DType, type NativeArray, openPt, PyDict, PyGlobal, PyTuple, pyKeyString, type PyValue, pyTypeName, Tensor, tensorSummary, pyJsonChunks } from '../torch/index.ts'
-import { type HighestScoreFile, type PredictionRow, readHighestScore, readPredictionResults } from '../tsv/predictions.ts'
+import { readHighestScore, readPredictionResults } from '../tsv/predictions.ts'
+import type { HighestScoreFile, PredictionRow } from '../tsv/rows.ts'
 import { summariseFasta } from './fasta-summary.ts'
 
 /** What `scripts/inspect.ts` can print. Detection is by content first (magic bytes / header), then extension. */

@@ -1,39 +1,12 @@
 import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import type { HighestScoreFile, HighestScoreRow, PredictionRow, VanillaHighestScoreRow } from './rows.ts'
 import { ConsensusTable, PredictionTable } from './tables.ts'
 
 /**
  * Readers for VirNucPro's two tab-separated outputs (contract §2.3/2.4). Headers are checked exactly so that a
  * format drift in the pipeline fails loudly instead of mis-assigning columns.
  */
-
-/** One line of `prediction_results.txt`: per ORF frame. */
-export interface PredictionRow {
-  sequenceId: string
-  prediction: 'virus' | 'others'
-  /** softmax P(others) */
-  score1: number
-  /** softmax P(virus) */
-  score2: number
-}
-
-/** One line of the optimised 4-column `prediction_results_highestscore.csv`. */
-export interface HighestScoreRow {
-  modifiedId: string
-  isVirus: boolean
-  maxScore0: number
-  maxScore1: number
-}
-
-/** One line of the vanilla 2-column `prediction_results_highestscore.csv` (no scores). */
-export interface VanillaHighestScoreRow {
-  modifiedId: string
-  isVirus: boolean
-}
-
-export type HighestScoreFile =
-  | { form: 'optimised'; rows: HighestScoreRow[] }
-  | { form: 'vanilla'; rows: VanillaHighestScoreRow[] }
 
 export const PREDICTION_HEADER = ['Sequence_ID', 'Prediction', 'score1', 'score2'] as const
 export const HIGHEST_SCORE_HEADER = ['Modified_ID', 'Is_Virus', 'max_score_0', 'max_score_1'] as const

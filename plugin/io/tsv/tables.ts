@@ -1,4 +1,4 @@
-import type { PredictionRow, VanillaHighestScoreRow } from './predictions.ts'
+import type { PredictionRow, VanillaHighestScoreRow } from './rows.ts'
 
 /**
  * Prediction and consensus rows stored by column. At a million frames an object per row (id, label, two boxed
