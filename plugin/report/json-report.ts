@@ -4,13 +4,15 @@ import type { Report } from './schema.ts'
 
 export class JsonReport implements ReportFormatter {
   readonly name = 'json'
-  readonly path: string
+  readonly paths: readonly string[]
 
-  constructor(path: string) {
-    this.path = path
+  /** Every path gets the same text, serialised once (e.g. the timestamped copy and latest.json). */
+  constructor(...paths: [string, ...string[]]) {
+    this.paths = paths
   }
 
   render(report: Report, _context: RenderContext): RenderedFile[] {
-    return [{ path: this.path, content: `${JSON.stringify(report, null, 2)}\n` }]
+    const content = `${JSON.stringify(report, null, 2)}\n`
+    return this.paths.map((path) => ({ path, content }))
   }
 }

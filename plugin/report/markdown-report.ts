@@ -235,14 +235,16 @@ function methodSection(report: Report): string[] {
 
 export class MarkdownReport implements ReportFormatter {
   readonly name = 'markdown'
-  readonly path: string
+  readonly paths: readonly string[]
 
-  constructor(path: string) {
-    this.path = path
+  /** Every path gets the same text, rendered once (e.g. the timestamped copy and latest.md). */
+  constructor(...paths: [string, ...string[]]) {
+    this.paths = paths
   }
 
   render(report: Report, context: RenderContext): RenderedFile[] {
-    return [{ path: this.path, content: renderMarkdown(report, context) }]
+    const content = renderMarkdown(report, context)
+    return this.paths.map((path) => ({ path, content }))
   }
 }
 

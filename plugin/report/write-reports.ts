@@ -68,7 +68,7 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   const timelines = await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems)
   const withSamples = new Set([...timelines.entries()].filter(([, s]) => s.length > 0).map(([id]) => id))
   const context: RenderContext = { charts: planCharts(report, base, withSamples), timelines }
-  const formatters: ReportFormatter[] = [new SvgCharts(), new MarkdownReport(`${base}.md`), new JsonReport(`${base}.json`), new MarkdownReport('latest.md'), new JsonReport('latest.json')]
+  const formatters: ReportFormatter[] = [new SvgCharts(), new MarkdownReport(`${base}.md`, 'latest.md'), new JsonReport(`${base}.json`, 'latest.json')]
   const files = formatters.flatMap((f) => f.render(report, context))
   for (const file of files) await writeFileAtomic(join(options.reportsDir, file.path), file.content)
   const stepSummaryPath = process.env['GITHUB_STEP_SUMMARY']
