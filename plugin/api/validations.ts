@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import { describe, expect, test, type TestContext } from 'vitest'
-import { compareOutputs, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
-import type { Comparison, Verdict } from '../model/validation.ts'
+import { z } from 'zod'
+import { COMPARE_ERROR_REASONS, compareOutputs, DIVERGENCE_ORDER, FindingCodeSchema, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
+import { type Comparison, VerdictSchema } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
 import { testTaskHandle, type TaskHandle } from '../vitest/task-handle.ts'
 import { CaseSession, type CaseSpec, type RunSpec } from './case-session.ts'
@@ -81,15 +82,34 @@ export function validateAgainstReference(title: string, options: ValidationOptio
   })
 }
 
-export interface FaultExpectation {
-  verdict: Verdict | 'error'
-  /** A finding (or the error) must name the problem. */
-  names: RegExp
+/**
+ * What an injected fault must produce, by finding code (messages are for people and may be reworded): a verdict,
+ * the findings that name the problem (each code must be among the comparison's findings; 'none' = no finding at
+ * all), and optionally the first stage that diverges. Or, for a fault that makes comparison impossible, the reason.
+ */
+export const FaultExpectationSchema = z.union([
+  z.object({
+    verdict: VerdictSchema,
+    findings: z.union([z.literal('none'), z.array(FindingCodeSchema).min(1)]),
+    divergesAt: z.enum(DIVERGENCE_ORDER).optional(),
+  }),
+  z.object({ verdict: z.literal('error'), reason: z.enum(COMPARE_ERROR_REASONS) }),
+])
+export type FaultExpectation = z.infer<typeof FaultExpectationSchema>
+
+function findingCodes(comparison: Comparison): string[] {
+  return [...new Set(comparison.findings.map((f) => f.code))]
+}
+
+/** The findings with their codes, for the message of a failed expectation. */
+function codedSummary(comparison: Comparison): string {
+  return [`verdict ${comparison.verdict}, first diverging stage ${String(comparison.firstDivergingStage)}`, ...comparison.findings.map((f) => `  [${f.verdict}] ${f.code}: ${f.message}`)].join('\n')
 }
 
 /** An injected fault of the reference pipeline must be caught with the right verdict and a message naming it. */
 export function expectFaultCaught(fault: string, options: ValidationOptions & { reference: string; expect: FaultExpectation }): void {
   const file = callerFile()
+  const expected = FaultExpectationSchema.parse(options.expect) // a misspelt code fails at collection, naming it
   test(`catches injected fault ${fault}`, async (context) => {
     const like = await settingsOf(options.reference)
     const session = new CaseSession({ title: `fault ${fault}`, kind: 'validation', file, sample: options.sample, params: { fault, reference: options.reference }, like })
@@ -100,15 +120,18 @@ export function expectFaultCaught(fault: string, options: ValidationOptions & { 
     const run = await session.run(spec, handle)
     const outcome = await compareOutputs(run.outputDir, resolve(options.reference), { ...(options.tolerance === undefined ? {} : { options: options.tolerance }), run: runFacts(run) })
     if (outcome.status === 'error') {
-      expect(options.expect.verdict, `comparison error: ${outcome.message}`).toBe('error')
-      expect(outcome.message).toMatch(options.expect.names)
+      expect(expected.verdict, `comparison error: ${outcome.message}`).toBe('error')
+      if (expected.verdict === 'error') expect(outcome.reason, outcome.message).toBe(expected.reason)
       return
     }
     session.recordComparison(outcome.comparison)
     await session.persist(handle)
-    expect(outcome.comparison.verdict, summary(outcome.comparison)).toBe(options.expect.verdict)
-    const messages = outcome.comparison.findings.map((f) => f.message).join('\n')
-    expect(messages).toMatch(options.expect.names)
+    const why = codedSummary(outcome.comparison)
+    expect(outcome.comparison.verdict, why).toBe(expected.verdict)
+    if (expected.verdict === 'error') return
+    if (expected.findings === 'none') expect(findingCodes(outcome.comparison), why).toEqual([])
+    else expect(findingCodes(outcome.comparison), why).toEqual(expect.arrayContaining(expected.findings))
+    if (expected.divergesAt !== undefined) expect(outcome.comparison.firstDivergingStage, why).toBe(expected.divergesAt)
   })
 }
 

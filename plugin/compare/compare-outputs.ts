@@ -15,9 +15,12 @@ import { TensorAccumulator } from './core/tensor-accumulator.ts'
 import { decideVerdict } from './core/verdict.ts'
 
 /** A comparison that could be made (pass/warn/fail), or one that could not (unreadable, refused). */
+/** Why a comparison could not be made at all (an error result, not a verdict). */
+export const COMPARE_ERROR_REASONS = ['unreadable', 'incomparable'] as const
+
 export type CompareOutcome =
   | { status: 'compared'; comparison: Comparison }
-  | { status: 'error'; reason: 'unreadable' | 'incomparable'; message: string }
+  | { status: 'error'; reason: (typeof COMPARE_ERROR_REASONS)[number]; message: string }
 
 export interface CompareRequest {
   options?: ComparisonOptionsInput

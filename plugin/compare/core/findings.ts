@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { Finding, Verdict } from '../../model/validation.ts'
 
 /** Stable finding codes: tests and reporters match on these, messages are for people. */
@@ -26,7 +27,8 @@ export const FINDING_CODES = [
   'config-unknown',
   'unmatched-embeddings',
 ] as const
-export type FindingCode = (typeof FINDING_CODES)[number]
+export const FindingCodeSchema = z.enum(FINDING_CODES)
+export type FindingCode = z.infer<typeof FindingCodeSchema>
 
 export function finding(verdict: Verdict, code: FindingCode, message: string): Finding {
   return { verdict, code, message }
