@@ -31,3 +31,20 @@ export interface ReportFormatter {
   readonly name: string
   render(report: Report, context: RenderContext): RenderedFile[]
 }
+
+/** A format that is one text: rendered once, then written under every name it is given (a stamped copy and latest.*). */
+export abstract class SingleTextFormatter implements ReportFormatter {
+  abstract readonly name: string
+  readonly paths: readonly string[]
+
+  constructor(...paths: [string, ...string[]]) {
+    this.paths = paths
+  }
+
+  protected abstract text(report: Report, context: RenderContext): string
+
+  render(report: Report, context: RenderContext): RenderedFile[] {
+    const content = this.text(report, context)
+    return this.paths.map((path) => ({ path, content }))
+  }
+}

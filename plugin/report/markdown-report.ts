@@ -2,7 +2,7 @@
 import { duration, fixed, percent, times } from '../analysis/format-numbers.ts'
 import type { ScalingAnalysis } from '../analysis/schema.ts'
 import { STAGE_GROUP_TITLES, STAGE_TITLES } from '../model/stages.ts'
-import type { RenderContext, RenderedFile, ReportFormatter } from './formatter.ts'
+import { type RenderContext, SingleTextFormatter } from './formatter.ts'
 import type { Report, ReportCase } from './schema.ts'
 
 const STATUS_LINE: Record<Report['summary']['status'], string> = {
@@ -233,18 +233,11 @@ function methodSection(report: Report): string[] {
   ]
 }
 
-export class MarkdownReport implements ReportFormatter {
+export class MarkdownReport extends SingleTextFormatter {
   readonly name = 'markdown'
-  readonly paths: readonly string[]
 
-  /** Every path gets the same text, rendered once (e.g. the timestamped copy and latest.md). */
-  constructor(...paths: [string, ...string[]]) {
-    this.paths = paths
-  }
-
-  render(report: Report, context: RenderContext): RenderedFile[] {
-    const content = renderMarkdown(report, context)
-    return this.paths.map((path) => ({ path, content }))
+  protected text(report: Report, context: RenderContext): string {
+    return renderMarkdown(report, context)
   }
 }
 

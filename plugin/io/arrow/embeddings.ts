@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { Field, FixedSizeList, Float32, makeData, makeVector, Table, tableFromIPC, tableToIPC, Type, Utf8, vectorFromArray } from 'apache-arrow'
+import { Field, FixedSizeList, Float32, makeData, makeVector, Table, tableFromIPC, tableToIPC, Type, Utf8, type Vector, vectorFromArray } from 'apache-arrow'
 import { ArrowFormatError } from './columns.ts'
 
 /**
@@ -45,19 +45,28 @@ export function tableToEmbeddings(table: Table): EmbeddingTable {
     ids.push(x)
   }
   if (embVec.nullCount > 0) throw new ArrowFormatError("'embedding' has null rows")
-  const out = new Float32Array(ids.length * dim)
+  const out = flattenFloat32Lists(embVec, dim, "'embedding' values are not float32")
+  const rows = out.length / dim
+  if (rows !== ids.length) throw new ArrowFormatError(`'id' has ${ids.length} rows but 'embedding' has ${rows}`)
+  return { ids, dim, embeddings: out }
+}
+
+/**
+ * A FixedSizeList<float32>[dim] column as one row-major Float32Array, copied chunk by chunk from the child buffers
+ * (honouring slice offsets at both levels). Shared by the embedding reader and the inspector.
+ */
+export function flattenFloat32Lists(v: Vector, dim: number, notFloat32 = 'FixedSizeList child is not float32'): Float32Array {
+  const out = new Float32Array(v.length * dim)
   let row = 0
-  // Copy chunk by chunk from the child buffers, honouring slice offsets at both levels.
-  for (const d of embVec.data) {
+  for (const d of v.data) {
     const child = d.children[0]
     const values: unknown = child?.values
-    if (child === undefined || !(values instanceof Float32Array)) throw new ArrowFormatError("'embedding' values are not float32")
-    const start = (child.offset + d.offset * dim)
+    if (child === undefined || !(values instanceof Float32Array)) throw new ArrowFormatError(notFloat32)
+    const start = child.offset + d.offset * dim
     out.set(values.subarray(start, start + d.length * dim), row * dim)
     row += d.length
   }
-  if (row !== ids.length) throw new ArrowFormatError(`'id' has ${ids.length} rows but 'embedding' has ${row}`)
-  return { ids, dim, embeddings: out }
+  return out
 }
 
 export function embeddingsFromIPC(buf: Uint8Array): EmbeddingTable {

@@ -3,6 +3,7 @@ import { extname } from 'node:path'
 import { type DataType, FixedSizeList, type Table, tableFromIPC, Type, type Vector } from 'apache-arrow'
 import { readFile } from 'node:fs/promises'
 import { type DType, type NativeArray, openPt, PyDict, PyGlobal, PyTuple, pyKeyString, type PyValue, pyTypeName, Tensor, tensorSummary, pyJsonChunks } from '../torch/index.ts'
+import { flattenFloat32Lists } from '../arrow/index.ts'
 import { readHighestScore, readPredictionResults } from '../tsv/predictions.ts'
 import type { HighestScoreFile, PredictionRow } from '../tsv/rows.ts'
 import { summariseFasta } from './fasta-summary.ts'
@@ -209,17 +210,7 @@ function arrowColumnValue(v: Vector): PyValue {
   const type: DataType = v.type
   if (type instanceof FixedSizeList && type.children[0]?.type.typeId === Type.Float) {
     const dim = type.listSize
-    const flat = new Float32Array(v.length * dim)
-    let row = 0
-    for (const d of v.data) {
-      const child = d.children[0]
-      const values: unknown = child?.values
-      if (child === undefined || !(values instanceof Float32Array)) throw new InspectError('FixedSizeList child is not float32')
-      const start = child.offset + d.offset * dim
-      flat.set(values.subarray(start, start + d.length * dim), row * dim)
-      row += d.length
-    }
-    return Tensor.fromArray(flat, 'float32', [v.length, dim])
+    return Tensor.fromArray(flattenFloat32Lists(v, dim), 'float32', [v.length, dim])
   }
   if ((type.typeId === Type.Int || type.typeId === Type.Float) && v.nullCount === 0) {
     const arr: unknown = v.toArray()
