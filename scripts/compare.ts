@@ -4,8 +4,7 @@
  * Exit codes: 0 pass, 0 with a printed warning for warn, 1 fail, 2 error (unreadable, refused, incomparable, usage).
  */
 import { parseArgs } from 'node:util'
-import { compareOutputs } from '../plugin/compare/compare-outputs.ts'
-import { formatComparison } from '../plugin/compare/format-comparison.ts'
+import { compareOutputs, formatComparison } from '../plugin/compare/index.ts'
 
 const USAGE = 'usage: compare CANDIDATE_DIR REFERENCE_DIR [--rtol R] [--atol A] [--json]'
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { basename, extname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { execa } from 'execa'
-import { writeReference } from '../plugin/compare/sources/write-reference.ts'
+import { writeReference } from '../plugin/compare/index.ts'
 
 const USAGE = "usage: make-reference --sample FILE [--out DIR] [--model-size tiny|full] [--seed N] [-m 300|500] [--command 'CMD {input} {out} {m}']"
 const PYTHON = '/usr/bin/python3'
