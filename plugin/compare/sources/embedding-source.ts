@@ -1,4 +1,8 @@
-import type { TensorStage } from '../core/stages.ts'
+import { STAGE_WIDTH, type TensorStage } from '../core/stages.ts'
+
+const DNA = STAGE_WIDTH.dnabert
+const ESM = STAGE_WIDTH.esm
+const MERGED = STAGE_WIDTH.merged
 
 /**
  * One unit of embeddings as stored (a split file, an Arrow record batch). `ids` is the file's declared id list;
@@ -118,7 +122,7 @@ export class RowLookup {
 
 /** DNABERT-S or ESM-2 as a column slice of merged rows (used when `-k` was not given and only merged files remain). */
 export function sliceSource(merged: EmbeddingSource, stage: 'dnabert' | 'esm'): EmbeddingSource {
-  const [from, to] = stage === 'dnabert' ? [0, 768] : [768, 3328]
+  const [from, to] = stage === 'dnabert' ? [0, DNA] : [DNA, MERGED]
   return {
     stage,
     derived: true,
@@ -154,14 +158,14 @@ export function concatSource(dnabert: EmbeddingSource, esm: EmbeddingSource): Em
         for (let i = 0; i < n; i++) ids.push(d.rowId(i))
         const e = await esmRows.get(ids, name)
         const kept = ids.filter((id) => e.has(id))
-        const width = d.width === null ? null : 3328
-        const data = new Float32Array(kept.length * 3328)
+        const width = d.width === null ? null : MERGED
+        const data = new Float32Array(kept.length * MERGED)
         let k = 0
         for (let i = 0; i < n; i++) {
           const ev = e.get(ids[i] as string)
           if (ev === undefined) continue
-          data.set(d.row(i).subarray(0, 768), k * 3328)
-          data.set(ev.subarray(0, 2560), k * 3328 + 768)
+          data.set(d.row(i).subarray(0, DNA), k * MERGED)
+          data.set(ev.subarray(0, ESM), k * MERGED + DNA)
           k++
         }
         return {
@@ -171,7 +175,7 @@ export function concatSource(dnabert: EmbeddingSource, esm: EmbeddingSource): Em
           rows: kept.length,
           width,
           rowId: (i) => kept[i] as string,
-          row: (i) => data.subarray(i * 3328, (i + 1) * 3328),
+          row: (i) => data.subarray(i * MERGED, (i + 1) * MERGED),
           close: () => undefined,
         }
       } finally {
