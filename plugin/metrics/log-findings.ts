@@ -1,11 +1,36 @@
+import { z } from 'zod'
+
 /**
  * Log lines that mean trouble even when the exit code is 0 (contract §6). ERROR-level lines alone are not failures
  * (a successful real run logs `CRITICAL: Packing efficiency 79.0% < 80%` at ERROR): only these patterns count.
  */
 export type FindingSeverity = 'error' | 'warning'
 
+/**
+ * Stable codes of a run's log findings: one rule each below, plus 'leftover-processes', which the runner records
+ * itself. The comparison's own codes are FINDING_CODES in compare/core/findings.ts.
+ */
+export const LogFindingCodeSchema = z.enum([
+  'missing-sequences',
+  'duplicate-sequence-id',
+  'dtype-mismatch',
+  'failed-to-process',
+  'cuda-error',
+  'merge-id-mismatch',
+  'v2-esm-missing-id',
+  'stale-merge-reused',
+  'stale-done-marker',
+  'out-of-memory',
+  'standard-attention',
+  'no-orfs',
+  'packing-efficiency',
+  'flash-attention-fallback',
+  'leftover-processes',
+])
+export type LogFindingCode = z.infer<typeof LogFindingCodeSchema>
+
 export interface FindingRule {
-  code: string
+  code: LogFindingCode
   severity: FindingSeverity
   pattern: RegExp
   /** What the finding means, prefixed to the matched text. */
@@ -31,7 +56,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
 
 export interface LogFinding {
   severity: FindingSeverity
-  code: string
+  code: LogFindingCode
   message: string
 }
 
