@@ -10,7 +10,7 @@ import type { Environment, PythonInfo } from '../model/environment.ts'
 import { RunResultSchema } from '../model/run-result.ts'
 import { contractOutputLayout } from './output-layout.ts'
 import { runPipeline, type RunOptions } from './run-pipeline.ts'
-import type { CommandSpec, PipelineTarget, RunRequest } from './target.ts'
+import type { CommandSpec, PipelineTarget, PlacedRequest, RunRequest } from './target.ts'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const FAKE = path.join(FIXTURES, 'fake_pipeline.py')
@@ -24,7 +24,7 @@ class FakeTarget implements PipelineTarget {
   async version(): Promise<string | null> {
     return 'fake-1'
   }
-  buildCommand(req: RunRequest, python: PythonInfo): CommandSpec {
+  buildCommand(req: PlacedRequest, python: PythonInfo): CommandSpec {
     return { file: python.executable, args: [FAKE, req.outputDir, ...req.extraArgs], env: { PYTHONUNBUFFERED: '1' }, cwd: FIXTURES }
   }
   outputLayout(outputDir: string, inputPath: string) {
@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(runsDir, { recursive: true, force: true }))
 
 function request(extraArgs: string[]): RunRequest {
-  return { sample: { name: 'fake-sample', path: '/dev/null' }, outputDir: '', mode: 'optimised', gpus: [], chunkLength: 500, seed: 42, inject: [], keepIntermediate: true, extraArgs }
+  return { sample: { name: 'fake-sample', path: '/dev/null' }, mode: 'optimised', gpus: [], chunkLength: 500, seed: 42, inject: [], keepIntermediate: true, extraArgs }
 }
 
 function options(extra: Partial<RunOptions> = {}): RunOptions {

@@ -1,6 +1,6 @@
 /// <reference types="vitest/config" />
 import type { Plugin } from 'vite'
-import { resolveConfig, detectGpus } from '../pipeline/index.ts'
+import { resolveConfig, detectGpus, type HarnessConfig, type HarnessOptions } from '../pipeline/index.ts'
 import { HarnessReporter } from '../report/vitest-reporter.ts'
 import type { HarnessContext } from './context.ts'
 
@@ -15,8 +15,13 @@ const registry = globalThis as Registry
 registry[SESSION] ??= `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
 const sessionId = registry[SESSION]
 
-function jsonSafe(value: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value ?? {})) as Record<string, unknown>
+function jsonSafe<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value ?? {})) as T
+}
+
+/** The GPUs the workers may use: the `gpus` option, or every GPU nvidia-smi finds. */
+export async function harnessGpus(config: Pick<HarnessConfig, 'gpus'>, detect: () => Promise<{ index: number }[]> = detectGpus): Promise<number[]> {
+  return config.gpus === 'auto' ? (await detect()).map((gpu) => gpu.index) : [...config.gpus]
 }
 
 /**
@@ -24,13 +29,19 @@ function jsonSafe(value: unknown): Record<string, unknown> {
  * GPUs, hands both to the test workers through `provide`, and installs the report writer for `vitest run` and
  * `vitest bench` alike.
  */
-export function virnucproHarness(options: Record<string, unknown> = {}): Plugin {
+export function virnucproHarness(options: HarnessOptions = {}): Plugin {
+  // Resolved once for this process (configureVitest runs once per project); workers resolve their own (harnessConfig).
+  let resolved: { config: HarnessConfig; gpus: Promise<number[]> } | undefined
   return {
     name: 'virnucpro-harness',
     async configureVitest({ vitest, project }) {
-      const config = resolveConfig(options, process.env)
+      resolved ??= (() => {
+        const config = resolveConfig(options, process.env)
+        return { config, gpus: harnessGpus(config) }
+      })()
+      const config = resolved.config
       const mode = vitest.config.mode === 'benchmark' ? 'benchmark' : 'test'
-      const detected = config.gpus === 'auto' ? (await detectGpus()).map((gpu) => gpu.index) : config.gpus
+      const detected = await resolved.gpus
       const context: HarnessContext = {
         sessionId,
         options: jsonSafe(options),
