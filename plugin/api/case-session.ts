@@ -1,4 +1,3 @@
-import { evaluateCase } from '../analysis/evaluate.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
 import { runEfficiency } from '../analysis/run-efficiency.ts'
 import type { CaseKind, CaseResult } from '../model/case-result.ts'
@@ -149,7 +148,7 @@ export class CaseSession {
       manifestPath: this.spec.projectTo ?? ready?.sample.manifestPath ?? null,
     }
     const base = this.record.result(sample)
-    const { warnings, analysis } = evaluateCase(base, this.services.config.thresholds, ready?.manifest)
+    const { warnings, analysis } = this.services.evaluate(base, ready?.manifest)
     const result: ReportCase = { ...base, warnings, analysis }
     await this.services.store.write(result)
     if (handle !== undefined) await this.surface(warnings, handle)

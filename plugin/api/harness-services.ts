@@ -5,7 +5,10 @@
  * system under test (the PipelineTarget) and the sample library (samples.ts); a case (case-session.ts) only combines them.
  */
 import { resolve } from 'node:path'
+import { evaluateCase, type CaseEvaluation } from '../analysis/evaluate.ts'
+import type { ManifestLike } from '../analysis/projection.ts'
 import { embeddingShapes, type EmbeddingShapes } from '../analysis/run-efficiency.ts'
+import type { CaseResult } from '../model/case-result.ts'
 import { calibrate } from '../env/calibrate.ts'
 import type { Calibration } from '../model/efficiency.ts'
 import type { Environment, PythonInfo } from '../model/environment.ts'
@@ -98,6 +101,11 @@ export class HarnessServices {
       chunkLength: like?.chunkLength ?? target.chunkLength,
       shapes: embeddingShapes({ kind: target.kind, name: target.name, version: null }, modelSize),
     }
+  }
+
+  /** The case against the configured thresholds: the one evaluation of a case, stored with it. */
+  evaluate(caseResult: CaseResult, manifest: ManifestLike | undefined): CaseEvaluation {
+    return evaluateCase(caseResult, this.config.thresholds, manifest)
   }
 
   /** How the runner runs every pipeline of this worker. */

@@ -86,6 +86,18 @@ describe('runPipeline with the fake pipeline', () => {
     expect(result.outputDir).toBe(path.join(result.runDir, 'out'))
   })
 
+  it("reads the state file where the target's output layout says it is, and nowhere else", async () => {
+    class ElsewhereTarget extends FakeTarget {
+      override outputLayout(outputDir: string, inputPath: string) {
+        return { ...contractOutputLayout(outputDir, inputPath, 500), stateFile: path.join(outputDir, 'not-the-state-file.json') }
+      }
+    }
+    const result = await runPipeline(new ElsewhereTarget(), request(['--stage-seconds', '0.01']), options())
+    expect(result.outcome).toBe('succeeded')
+    expect(existsSync(path.join(result.outputDir, '.checkpoints', 'pipeline_state.json'))).toBe(true)
+    expect(result.stages.some((s) => s.source === 'state-file')).toBe(false)
+  })
+
   it.each([
     [['--exit', '1'], 'failed', 'exit 1: failed (an exception in the pipeline)'],
     [['--exit', '2'], 'partial', 'exit 2: partial success or usage error (ambiguous in VirNucPro)'],
