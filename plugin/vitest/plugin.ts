@@ -10,13 +10,35 @@ import type { HarnessContext } from './context.ts'
  */
 const SESSION = Symbol.for('virnucpro.harness.session')
 const INSTALLED = Symbol.for('virnucpro.harness.reporter')
-type Registry = { [SESSION]?: string }
+const RESOLVED = Symbol.for('virnucpro.harness.resolved')
+interface Resolved {
+  config: HarnessConfig
+  gpus: Promise<number[]>
+}
+type Registry = { [SESSION]?: string; [RESOLVED]?: Map<string, Resolved> }
 const registry = globalThis as Registry
 registry[SESSION] ??= `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
 const sessionId = registry[SESSION]
 
 function jsonSafe<T>(value: T): T {
   return JSON.parse(JSON.stringify(value ?? {})) as T
+}
+
+/**
+ * The configuration and GPUs of this process, resolved once per set of options: configureVitest runs once per project,
+ * from separate module instances, so the memo lives in the process-global registry. Workers resolve their own
+ * (harnessConfig in context.ts).
+ */
+function resolvedOnce(options: HarnessOptions): Resolved {
+  const memo = (registry[RESOLVED] ??= new Map())
+  const key = JSON.stringify(options)
+  let resolved = memo.get(key)
+  if (resolved === undefined) {
+    const config = resolveConfig(options, process.env)
+    resolved = { config, gpus: harnessGpus(config) }
+    memo.set(key, resolved)
+  }
+  return resolved
 }
 
 /** The GPUs the workers may use: the `gpus` option, or every GPU nvidia-smi finds. */
@@ -30,15 +52,10 @@ export async function harnessGpus(config: Pick<HarnessConfig, 'gpus'>, detect: (
  * `vitest bench` alike.
  */
 export function virnucproHarness(options: HarnessOptions = {}): Plugin {
-  // Resolved once for this process (configureVitest runs once per project); workers resolve their own (harnessConfig).
-  let resolved: { config: HarnessConfig; gpus: Promise<number[]> } | undefined
   return {
     name: 'virnucpro-harness',
     async configureVitest({ vitest, project }) {
-      resolved ??= (() => {
-        const config = resolveConfig(options, process.env)
-        return { config, gpus: harnessGpus(config) }
-      })()
+      const resolved = resolvedOnce(options)
       const config = resolved.config
       const mode = vitest.config.mode === 'benchmark' ? 'benchmark' : 'test'
       const detected = await resolved.gpus
