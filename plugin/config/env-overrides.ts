@@ -28,17 +28,21 @@ export class EnvValueError extends Error {
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>
 
-/** The object schemas a field holds: itself, or the options of a discriminated union, under defaults and optionals. */
-function objectsIn(field: z.ZodType): { kind?: string; schema: ObjectSchema }[] {
+interface Variant {
+  kind: string | undefined
+  schema: ObjectSchema
+}
+
+/** The variants of a discriminated-union field (the target), each with its kind; none for any other field. */
+function variantsOf(field: z.ZodType): Variant[] {
   let inner: z.ZodType = field
   while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType
-  if (inner instanceof z.ZodDiscriminatedUnion) {
-    return (inner.options as ObjectSchema[]).map((schema) => {
-      const discriminator = schema.shape[inner.def.discriminator]
-      return { kind: discriminator instanceof z.ZodLiteral ? String(discriminator.value) : undefined, schema } as { kind?: string; schema: ObjectSchema }
-    })
-  }
-  return []
+  if (!(inner instanceof z.ZodDiscriminatedUnion)) return []
+  const discriminator = inner.def.discriminator
+  return (inner.options as ObjectSchema[]).map((schema): Variant => {
+    const literal = schema.shape[discriminator]
+    return { kind: literal instanceof z.ZodLiteral ? String(literal.value) : undefined, schema }
+  })
 }
 
 /** Every variable the schema declares, in declaration order (top-level fields, then fields inside each target kind). */
@@ -47,7 +51,7 @@ export function envOverrides(schema: ObjectSchema = HarnessOptionsSchema as unkn
   for (const [key, field] of Object.entries(schema.shape)) {
     const env = optionMeta.get(field)?.env
     if (env !== undefined) out.push({ ...env, path: env.parser === 'kind' ? [key, 'kind'] : [key] })
-    for (const { kind, schema: variant } of objectsIn(field as z.ZodType)) {
+    for (const { kind, schema: variant } of variantsOf(field as z.ZodType)) {
       for (const [inner, innerField] of Object.entries(variant.shape)) {
         const innerEnv = optionMeta.get(innerField)?.env
         if (innerEnv !== undefined) out.push({ ...innerEnv, path: [key, inner], ...(kind === undefined ? {} : { kind }) })
