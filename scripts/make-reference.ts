@@ -11,6 +11,7 @@ import { basename, extname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { execa } from 'execa'
 import { writeReference } from '../plugin/compare/index.ts'
+import { contractOutputLayout } from '../plugin/pipeline/output-layout.ts'
 
 const USAGE = "usage: make-reference --sample FILE [--out DIR] [--model-size tiny|full] [--seed N] [-m 300|500] [--command 'CMD {input} {out} {m}']"
 const PYTHON = '/usr/bin/python3'
@@ -84,9 +85,10 @@ async function main(): Promise<number> {
       process.stderr.write(`${argv.join(' ')} exited with ${String(run.exitCode ?? run.signal)}\n${(run.all ?? '').split('\n').slice(-20).join('\n')}\n`)
       return 1
     }
+    const layout = contractOutputLayout(runDir, args.sample, args.chunk)
     const manifest = await writeReference(runDir, args.out, {
       pipeline,
-      version: (await stateVersion(runDir)) ?? versionLine(run.all ?? ''),
+      version: (await stateVersion(layout.stateFile)) ?? versionLine(run.all ?? ''),
       mode: 'vanilla',
       seed: args.command === null ? args.seed : null,
       modelSize: args.command === null ? args.modelSize : null,
@@ -106,9 +108,9 @@ async function main(): Promise<number> {
 }
 
 /** The reference pipeline records its version at the top of the state file; the real tool does not. */
-async function stateVersion(runDir: string): Promise<string | null> {
+async function stateVersion(stateFile: string): Promise<string | null> {
   try {
-    const json: unknown = JSON.parse(await readFile(join(runDir, '.checkpoints', 'pipeline_state.json'), 'utf8'))
+    const json: unknown = JSON.parse(await readFile(stateFile, 'utf8'))
     if (typeof json === 'object' && json !== null && 'version' in json && typeof json.version === 'string') return json.version
   } catch {
     // no state file: fall back to the log

@@ -1,8 +1,10 @@
 import { bench, describe, expect } from 'vitest'
+import type { HarnessConfig } from '../config/harness-options.ts'
 import type { CaseKind } from '../model/case-result.ts'
+import { harnessConfig } from '../vitest/context.ts'
 import { benchTaskHandle, lastDeclaredTask } from '../vitest/task-handle.ts'
 import { CaseSession } from './case-session.ts'
-import type { SampleSpec } from './samples.ts'
+import { manifestPathOf, type ManifestRef, type SampleSpec } from './samples.ts'
 
 /** Each pipeline run is one tinybench sample: no warm-up run, exactly `repeats` runs. */
 function onceOptions(repeats: number): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
@@ -13,8 +15,8 @@ export interface BenchmarkOptions {
   sample: SampleSpec
   /** Pipeline runs per GPU count (default: the `repeats` option, 1). With ≥ 3 the reports show median/min/max/spread. */
   repeats?: number
-  /** Sample manifest of the real sample to project wall time for (default: none). */
-  projectTo?: string
+  /** Sample manifest of the real sample to project wall time for (default: none); see `sampleManifest`. */
+  projectTo?: string | ManifestRef
 }
 
 export interface ScalingOptions extends BenchmarkOptions {
@@ -28,9 +30,9 @@ function callerFile(): string {
   return /\(?(?:file:\/\/)?([^():]+\.ts)/.exec(line)?.[1] ?? 'unknown'
 }
 
-function repeatsFrom(options: BenchmarkOptions): number {
-  const fromEnv = Number(process.env.BENCH_REPEATS)
-  return options.repeats ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1)
+/** The case's own count, else the `repeats` option (BENCH_REPEATS), resolved once per worker. */
+export function repeatsFor(options: Pick<BenchmarkOptions, 'repeats'>, config: Pick<HarnessConfig, 'repeats'>): number {
+  return options.repeats ?? config.repeats
 }
 
 function gpuLabel(count: number): string {
@@ -43,9 +45,9 @@ function gpuLabel(count: number): string {
  * unavailable.
  */
 function declareRuns(kind: CaseKind, title: string, counts: number[], options: BenchmarkOptions, params: Record<string, string | number | boolean | null>, cpuFallback = true): void {
-  const session = new CaseSession({ title, kind, file: callerFile(), sample: options.sample, params, ...(options.projectTo === undefined ? {} : { projectTo: options.projectTo }) })
+  const session = new CaseSession({ title, kind, file: callerFile(), sample: options.sample, params, ...(options.projectTo === undefined ? {} : { projectTo: manifestPathOf(options.projectTo) }) })
   const available = CaseSession.availableGpus().length
-  const repeats = repeatsFrom(options)
+  const repeats = repeatsFor(options, harnessConfig())
   describe(title, () => {
     const runnable = available === 0 ? (cpuFallback ? [0] : []) : counts.filter((n) => n <= available)
     for (const count of counts.filter((n) => (available > 0 || !cpuFallback) && n > available)) {

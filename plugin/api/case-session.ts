@@ -1,28 +1,15 @@
-import { resolve } from 'node:path'
-import { evaluateCase } from '../analysis/evaluate.ts'
-import { loadManifestLike } from '../report/load-manifest.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
+import { runEfficiency } from '../analysis/run-efficiency.ts'
 import type { CaseKind, CaseResult } from '../model/case-result.ts'
-import type { Comparison } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
 import type { Warning } from '../model/thresholds.ts'
-import { CaseStore } from '../report/case-store.ts'
-import {
-  captureEnvironment,
-  createTarget,
-  locatePython,
-  resolveConfig,
-  runPipeline,
-  type HarnessConfig,
-  type PipelineTarget,
-  type RunRequest,
-} from '../pipeline/index.ts'
-import type { Environment, PythonInfo } from '../model/environment.ts'
-import type { Calibration } from '../model/efficiency.ts'
-import { calibrate } from '../env/calibrate.ts'
-import { embeddingShapes, runEfficiency, type EmbeddingShapes } from '../analysis/run-efficiency.ts'
-import { harnessContext, type HarnessContext } from '../vitest/context.ts'
+import type { Comparison } from '../model/validation.ts'
+import { runPipeline, type RunRequest } from '../pipeline/index.ts'
+import { loadManifestLike } from '../report/load-manifest.ts'
+import type { ReportCase } from '../report/schema.ts'
 import type { TaskHandle } from '../vitest/task-handle.ts'
+import { CaseRecord } from './case-record.ts'
+import { harnessServices, type CaseTarget, type HarnessServices, type TargetSettings } from './harness-services.ts'
 import type { ResolvedSample, SampleSpec } from './samples.ts'
 
 export interface CaseSpec {
@@ -34,7 +21,7 @@ export interface CaseSpec {
   projectTo?: string
   params?: Record<string, string | number | boolean | null>
   /** Run the reference pipeline as a stored reference was made (model size, seed, chunk length). */
-  like?: { modelSize?: 'tiny' | 'full'; seed?: number; chunkLength?: 300 | 500 }
+  like?: TargetSettings
 }
 
 export interface RunSpec {
@@ -45,32 +32,11 @@ export interface RunSpec {
   extraArgs?: string[]
 }
 
+/** What a case resolves once, on first use: its sample, its target and the manifest it projects to. */
 interface Prepared {
-  config: HarnessConfig
-  context: HarnessContext
-  python: PythonInfo
-  environment: Environment
-  target: PipelineTarget
   sample: ResolvedSample & { status: 'ready' }
+  target: CaseTarget
   manifest: ManifestLike | undefined
-  calibration: Calibration | null
-  shapes: EmbeddingShapes
-}
-
-/** Applies a stored reference's settings to the reference target; a real VirNucPro target is left as configured. */
-function withLike(config: HarnessConfig, like: CaseSpec['like']): HarnessConfig {
-  if (like === undefined || config.target.kind !== 'reference') return config
-  return { ...config, target: { ...config.target, ...(like.modelSize ? { modelSize: like.modelSize } : {}), ...(like.seed === undefined ? {} : { seed: like.seed }) } }
-}
-
-/** The ceiling is a nice-to-have: a failed calibration is reported as missing, never fails the benchmark. */
-async function calibrateOrNull(python: string, cacheDir: string): Promise<Calibration | null> {
-  try {
-    return await calibrate(python, { cacheDir })
-  } catch (error) {
-    process.stderr.write(`virnucpro: GPU calibration failed, efficiency ratios unavailable: ${error instanceof Error ? error.message : String(error)}\n`)
-    return null
-  }
 }
 
 function slug(text: string): string {
@@ -78,46 +44,38 @@ function slug(text: string): string {
 }
 
 /**
- * One benchmark or validation case across its Vitest tasks: prepares once (config, Python, environment, sample),
- * runs the pipeline, and persists the case after every run so that a crash loses nothing finished.
+ * One benchmark or validation case across its Vitest tasks. It combines what the harness offers (HarnessServices,
+ * built once per worker) with what the case gathers (CaseRecord), runs the pipeline, and persists the case, evaluated,
+ * after every run so that a crash loses nothing finished.
  */
 export class CaseSession {
   readonly id: string
   private readonly spec: CaseSpec
-  private readonly startedAtMs = Date.now()
+  private readonly record: CaseRecord
   private prepared: Promise<Prepared | { missing: string }> | undefined
-  private readonly runs: RunResult[] = []
-  private readonly comparisons: Comparison[] = []
-  private readonly skipReasons: string[] = []
   private readonly emitted = new Set<string>()
-  private error: string | null = null
 
-  constructor(spec: CaseSpec) {
+  constructor(
+    spec: CaseSpec,
+    private readonly services: HarnessServices = harnessServices(),
+  ) {
     this.spec = spec
     this.id = `${slug(spec.file.replace(/^.*\/(benches|validations)\//, ''))}--${slug(spec.title)}`
+    this.record = new CaseRecord({ id: this.id, title: spec.title, file: spec.file, kind: spec.kind, params: spec.params ?? {} })
   }
 
   /** GPUs this machine offers the harness (empty on CPU-only machines). */
   static availableGpus(): number[] {
-    return harnessContext().gpus
+    return [...harnessServices().gpus]
   }
 
   private prepare(): Promise<Prepared | { missing: string }> {
     this.prepared ??= (async () => {
-      const context = harnessContext()
-      const config = withLike(resolveConfig(context.options, process.env), this.spec.like)
-      const sample = await this.spec.sample.resolve({ onGpu: context.gpus.length > 0, cacheDir: resolve(config.runsDir) })
+      const sample = await this.spec.sample.resolve(this.services.samplePlace)
       if (sample.status === 'missing') return { missing: sample.reason }
-      const python = await locatePython(config)
-      const environment = await captureEnvironment(python)
-      const onGpu = context.gpus.length > 0
-      const target = createTarget(config, onGpu)
       const manifestPath = this.spec.projectTo ?? sample.manifestPath ?? undefined
       const manifest = manifestPath === undefined ? undefined : await loadManifestLike(manifestPath)
-      const calibration = onGpu ? await calibrateOrNull(python.executable, resolve(config.runsDir)) : null
-      const modelSize = config.target.kind === 'reference' ? (config.target.modelSize === 'auto' ? (onGpu ? 'full' : 'tiny') : config.target.modelSize) : null
-      const shapes = embeddingShapes({ kind: target.kind, name: target.name, version: null }, modelSize)
-      return { config, context, python, environment, target, sample, manifest, calibration, shapes }
+      return { sample, target: this.services.caseTarget(this.spec.like), manifest }
     })()
     return this.prepared
   }
@@ -130,7 +88,7 @@ export class CaseSession {
 
   /** Notes why part of the case is not measured here; written with the case's next persist. */
   noteSkip(reason: string): void {
-    if (!this.skipReasons.includes(reason)) this.skipReasons.push(reason)
+    this.record.noteSkip(reason)
   }
 
   async skip(reason: string, handle: TaskHandle): Promise<void> {
@@ -143,77 +101,56 @@ export class CaseSession {
   async run(run: RunSpec, handle: TaskHandle): Promise<RunResult> {
     const prepared = await this.prepare()
     if ('missing' in prepared) throw new Error(prepared.missing)
-    const { config, target, sample, python, environment, context } = prepared
-    const gpus = context.gpus.slice(0, run.gpuCount)
+    const { target, sample } = prepared
+    const [python, environment, calibration] = await Promise.all([this.services.python(), this.services.environment(), this.services.calibration()])
     const request: RunRequest = {
       sample: { name: sample.name, path: sample.path },
-      outputDir: '',
       mode: run.mode,
-      gpus,
-      chunkLength: this.spec.like?.chunkLength ?? target.chunkLength,
-      seed: config.target.kind === 'reference' ? config.target.seed : 42,
+      gpus: this.services.gpus.slice(0, run.gpuCount),
+      chunkLength: target.chunkLength,
+      seed: target.seed,
       inject: run.inject ?? [],
       keepIntermediate: run.keepIntermediate ?? true,
       extraArgs: run.extraArgs ?? [],
     }
     handle.task.meta.virnucpro = { caseId: this.id }
-    const measured = await runPipeline(target, request, {
-      runsDir: resolve(config.runsDir),
-      timeoutSeconds: config.timeoutSeconds,
-      sampleIntervalMs: config.sampleIntervalMs,
-      progress: config.progress,
-      killGraceSeconds: config.killGraceSeconds,
-      python,
-      environment,
-    })
-    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration) }
-    this.runs.push(result)
+    const measured = await runPipeline(target.target, request, this.services.runOptions(python, environment))
+    const result: RunResult = { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration) }
+    this.record.addRun(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
-      this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`
+      this.record.fail(`${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`)
     }
     await this.persist(handle)
-    if (this.error !== null) throw new Error(this.error)
+    const error = this.record.error
+    if (error !== null) throw new Error(error)
     return result
   }
 
   recordComparison(comparison: Comparison): void {
-    this.comparisons.push(comparison)
+    this.record.addComparison(comparison)
   }
 
   fail(message: string): void {
-    this.error = message
+    this.record.fail(message)
   }
 
-  /** Re-evaluates thresholds over every run so far, surfaces new warnings on the task, and writes the case. */
-  async persist(handle?: TaskHandle): Promise<CaseResult> {
+  /**
+   * Evaluates the thresholds over every run so far, writes the case with that evaluation (the one the report uses, see
+   * plugin/report/build-report.ts), and surfaces warnings not surfaced before on the task.
+   */
+  async persist(handle?: TaskHandle): Promise<ReportCase> {
     const prepared = await this.prepare()
-    const config = 'missing' in prepared ? resolveConfig(harnessContext().options, process.env) : prepared.config
-    const manifest = 'missing' in prepared ? undefined : prepared.manifest
-    const sample = 'missing' in prepared ? null : prepared.sample
-    const base: CaseResult = {
-      id: this.id,
-      title: this.spec.title,
-      file: this.spec.file,
-      kind: this.spec.kind,
-      status: this.error !== null ? 'error' : this.runs.length === 0 && this.comparisons.length === 0 ? 'skipped' : 'ok',
-      error: this.error,
-      skipReasons: [...this.skipReasons],
-      sample: {
-        name: sample?.name ?? this.spec.sample.label,
-        path: sample?.path ?? '',
-        records: sample?.records ?? null,
-        manifestPath: this.spec.projectTo ?? sample?.manifestPath ?? null,
-      },
-      params: this.spec.params ?? {},
-      runs: [...this.runs],
-      comparisons: [...this.comparisons],
-      warnings: [],
-      startedAtMs: this.startedAtMs,
-      endedAtMs: Date.now(),
+    const ready = 'missing' in prepared ? null : prepared
+    const sample: CaseResult['sample'] = {
+      name: ready?.sample.name ?? this.spec.sample.label,
+      path: ready?.sample.path ?? '',
+      records: ready?.sample.records ?? null,
+      manifestPath: this.spec.projectTo ?? ready?.sample.manifestPath ?? null,
     }
-    const { warnings } = evaluateCase(base, config.thresholds, manifest)
-    const result: CaseResult = { ...base, warnings }
-    await CaseStore.forSession(resolve(config.reportsDir), harnessContext().sessionId).write(result)
+    const base = this.record.result(sample)
+    const { warnings, analysis } = this.services.evaluate(base, ready?.manifest)
+    const result: ReportCase = { ...base, warnings, analysis }
+    await this.services.store.write(result)
     if (handle !== undefined) await this.surface(warnings, handle)
     return result
   }
@@ -228,6 +165,6 @@ export class CaseSession {
   }
 
   get strict(): boolean {
-    return resolveConfig(harnessContext().options, process.env).strict
+    return this.services.config.strict
   }
 }

@@ -1,3 +1,3 @@
-export { synthetic, committed, lambdaReads, realSample, type SampleSpec } from './samples.ts'
+export { synthetic, committed, lambdaReads, realSample, sampleManifest, type SampleSpec, type ManifestRef } from './samples.ts'
 export { scalingBenchmark, stageThroughputBenchmark, memoryBenchmark, endToEndBenchmark } from './benchmarks.ts'
 export { validateAgainstReference, expectFaultCaught, validateGpuConsistency, validateAgainstFreshVanilla } from './validations.ts'

@@ -113,3 +113,28 @@ export function realSample(options: { manifestEnv: string }): SampleSpec {
     },
   }
 }
+
+/** A sample manifest named by an environment variable, with a committed fallback (e.g. for projections). */
+export interface ManifestRef {
+  readonly label: string
+  /** The manifest's path on this machine: the variable's value when set, else the fallback. */
+  path(): string
+}
+
+/**
+ * The real sample's manifest for projections: the path in `manifestEnv` when set, else `fallback`. Like `realSample`,
+ * it keeps the bench file the same on every machine; unlike it, it needs only the manifest, not the FASTA.
+ */
+export function sampleManifest(options: { manifestEnv: string; fallback: string }): ManifestRef {
+  return {
+    label: `manifest ($${options.manifestEnv}, else ${options.fallback})`,
+    path() {
+      const fromEnv = process.env[options.manifestEnv]
+      return fromEnv === undefined || fromEnv === '' ? options.fallback : fromEnv
+    },
+  }
+}
+
+export function manifestPathOf(ref: string | ManifestRef): string {
+  return typeof ref === 'string' ? ref : ref.path()
+}

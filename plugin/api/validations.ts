@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { COMPARE_ERROR_REASONS, compareOutputs, DIVERGENCE_ORDER, FindingCodeSchema, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
 import { type Comparison, VerdictSchema } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
+import { harnessConfig } from '../vitest/context.ts'
 import { testTaskHandle, type TaskHandle } from '../vitest/task-handle.ts'
 import { CaseSession, type CaseSpec, type RunSpec } from './case-session.ts'
 import type { SampleSpec } from './samples.ts'
@@ -152,10 +153,10 @@ export function validateGpuConsistency(title: string, options: ValidationOptions
   })
 }
 
-/** Runs vanilla fresh next to the optimised pipeline and compares them (opt-in: VALIDATE_FRESH_VANILLA=1). */
+/** Runs vanilla fresh next to the optimised pipeline and compares them (opt-in: the `freshVanilla` option, VALIDATE_FRESH_VANILLA=1). */
 export function validateAgainstFreshVanilla(title: string, options: ValidationOptions): void {
   const file = callerFile()
-  const enabled = process.env.VALIDATE_FRESH_VANILLA === '1'
+  const enabled = harnessConfig().freshVanilla
   test.skipIf(!enabled)(`${title}${enabled ? '' : ' (set VALIDATE_FRESH_VANILLA=1)'}`, async (context) => {
     const session = new CaseSession({ title, kind: 'validation', file, sample: options.sample, params: { fresh: true } })
     const handle = testTaskHandle(context.task, context.annotate)

@@ -1,30 +1,19 @@
 /**
  * Environment variables that override plugin options on GPU machines, so one vitest.config.ts serves every box.
- * Each variable maps to one option path; the table in README.md is the user-facing copy of ENV_OVERRIDES.
+ * Nothing here names a variable: each one is declared on its option in the schema (harness-options.ts, `optionMeta`),
+ * and the bindings, the parsing and the error messages below are derived from that declaration.
  */
+import { z } from 'zod'
+import { HarnessOptionsSchema } from './harness-options.ts'
+import { optionMeta, type EnvBinding } from './option-meta.ts'
 
-export interface EnvOverride {
-  /** The variable's name, e.g. BENCH_GPUS. */
-  variable: string
-  /** The option path it sets, dotted, e.g. `gpus` or `target.modelSize`. */
-  option: string
-  /** Expected form, for error messages and the README. */
-  form: string
+/** One variable bound to one option field. A variable may bind the same idea in several target kinds. */
+export interface EnvOverride extends EnvBinding {
+  /** The option path it sets, e.g. ['gpus'] or ['target', 'modelSize']. */
+  path: string[]
+  /** For a field inside one kind of target: that kind. */
+  kind?: string
 }
-
-export const ENV_OVERRIDES: readonly EnvOverride[] = [
-  { variable: 'VIRNUCPRO_TARGET', option: 'target.kind', form: 'reference | virnucpro' },
-  { variable: 'VIRNUCPRO_REPO', option: 'target.repoDir', form: 'path to a virnucpro-broad checkout' },
-  { variable: 'VIRNUCPRO_PYTHON', option: 'python', form: 'path to a Python that imports torch' },
-  { variable: 'VIRNUCPRO_MODEL_SIZE', option: 'target.modelSize', form: 'tiny | full | auto (reference) or 300 | 500 (virnucpro)' },
-  { variable: 'VIRNUCPRO_EXTRA_ARGS', option: 'target.extraArgs', form: 'arguments separated by spaces, e.g. "--preload off"' },
-  { variable: 'BENCH_GPUS', option: 'gpus', form: 'comma-separated physical GPU indices, e.g. 0,1,2,3, or auto' },
-  { variable: 'BENCH_SAMPLE_INTERVAL_MS', option: 'sampleIntervalMs', form: 'an integer number of milliseconds ≥ 50' },
-  { variable: 'BENCH_TIMEOUT_S', option: 'timeoutSeconds', form: 'a positive number of seconds' },
-  { variable: 'BENCH_STRICT', option: 'strict', form: '1 | 0 | true | false' },
-  { variable: 'BENCH_REPEATS', option: 'repeats', form: 'a positive integer' },
-  { variable: 'BENCH_PROGRESS', option: 'progress', form: 'auto | tty | plain | off' },
-]
 
 export class EnvValueError extends Error {
   constructor(
@@ -37,31 +26,81 @@ export class EnvValueError extends Error {
   }
 }
 
-function overrideFor(variable: string): EnvOverride {
-  const found = ENV_OVERRIDES.find((o) => o.variable === variable)
-  if (found === undefined) throw new Error(`unknown override ${variable}`)
-  return found
+type ObjectSchema = z.ZodObject<z.ZodRawShape>
+
+interface Variant {
+  kind: string | undefined
+  schema: ObjectSchema
 }
 
-/** Numbers pass through as numbers so the option schema reports range errors; text that is not a number fails here. */
-function number(variable: string, raw: string): number {
+/** The variants of a discriminated-union field (the target), each with its kind; none for any other field. */
+function variantsOf(field: z.ZodType): Variant[] {
+  let inner: z.ZodType = field
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType
+  if (!(inner instanceof z.ZodDiscriminatedUnion)) return []
+  const discriminator = inner.def.discriminator
+  return (inner.options as ObjectSchema[]).map((schema): Variant => {
+    const literal = schema.shape[discriminator]
+    return { kind: literal instanceof z.ZodLiteral ? String(literal.value) : undefined, schema }
+  })
+}
+
+/** Every variable the schema declares, in declaration order (top-level fields, then fields inside each target kind). */
+export function envOverrides(schema: ObjectSchema = HarnessOptionsSchema as unknown as ObjectSchema): EnvOverride[] {
+  const out: EnvOverride[] = []
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const env = optionMeta.get(field)?.env
+    if (env !== undefined) out.push({ ...env, path: env.parser === 'kind' ? [key, 'kind'] : [key] })
+    for (const { kind, schema: variant } of variantsOf(field as z.ZodType)) {
+      for (const [inner, innerField] of Object.entries(variant.shape)) {
+        const innerEnv = optionMeta.get(innerField)?.env
+        if (innerEnv !== undefined) out.push({ ...innerEnv, path: [key, inner], ...(kind === undefined ? {} : { kind }) })
+      }
+    }
+  }
+  return out
+}
+
+/** The variables' names and forms, derived once; what the README tables are generated from. */
+export const ENV_OVERRIDES: readonly EnvOverride[] = envOverrides()
+
+function number(binding: EnvOverride, raw: string): number {
   const value = Number(raw.trim())
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new EnvValueError(variable, raw, overrideFor(variable).form)
+  // Numbers pass through as numbers so the option schema reports range errors; text that is not a number fails here.
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new EnvValueError(binding.variable, raw, binding.form)
   return value
 }
 
-function gpuList(raw: string): 'auto' | number[] {
+function gpuList(binding: EnvOverride, raw: string): 'auto' | number[] {
   if (raw.trim() === 'auto') return 'auto'
   const parts = raw.split(',').map((p) => p.trim())
-  if (parts.some((p) => !/^\d+$/.test(p))) throw new EnvValueError('BENCH_GPUS', raw, overrideFor('BENCH_GPUS').form)
+  if (parts.some((p) => !/^\d+$/.test(p))) throw new EnvValueError(binding.variable, raw, binding.form)
   return parts.map(Number)
 }
 
-function flag(raw: string): boolean {
+function flag(binding: EnvOverride, raw: string): boolean {
   const v = raw.trim().toLowerCase()
   if (['1', 'true', 'yes', 'on'].includes(v)) return true
   if (['0', 'false', 'no', 'off', ''].includes(v)) return false
-  throw new EnvValueError('BENCH_STRICT', raw, overrideFor('BENCH_STRICT').form)
+  throw new EnvValueError(binding.variable, raw, binding.form)
+}
+
+function parse(binding: EnvOverride, raw: string): unknown {
+  switch (binding.parser) {
+    case 'text':
+      return raw
+    case 'choice':
+    case 'kind':
+      return raw.trim()
+    case 'number':
+      return number(binding, raw)
+    case 'flag':
+      return flag(binding, raw)
+    case 'gpus':
+      return gpuList(binding, raw)
+    case 'words':
+      return raw.trim().split(/\s+/).filter((a) => a !== '')
+  }
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -74,61 +113,68 @@ export interface AppliedOverrides {
   sources: Map<string, string>
 }
 
+/** The kind a union field defaults to (`reference` for the target), which variables bound in every kind imply. */
+function defaultKind(key: string): string | undefined {
+  const field = HarnessOptionsSchema.shape[key as keyof typeof HarnessOptionsSchema.shape]
+  if (!(field instanceof z.ZodDefault)) return undefined
+  const value: unknown = field.def.defaultValue
+  return typeof value === 'object' && value !== null && 'kind' in value ? String(value.kind) : undefined
+}
+
+/**
+ * The kinded variables of one union field (the target), applied over `current`:
+ * - the kind variable picks the kind; switching kinds drops the other kind's fields (they would only be rejected as
+ *   unknown keys);
+ * - a variable only one kind has implies that kind when none is set (VIRNUCPRO_REPO → virnucpro), and is ignored
+ *   under another kind;
+ * - a variable several kinds have follows the kind chosen, else the default kind.
+ * Single-kind variables go first so that they, not the default, settle an unset kind.
+ */
+function applyKinded(key: string, current: unknown, bindings: readonly EnvOverride[], get: (name: string) => string | undefined, sources: Map<string, string>): Record<string, unknown> {
+  let target = record(current)
+  const kinds = [...new Set(bindings.flatMap((b) => (b.kind === undefined ? [] : [b.kind])))]
+  for (const binding of bindings.filter((b) => b.parser === 'kind')) {
+    const raw = get(binding.variable)
+    if (raw === undefined) continue
+    const kind = String(parse(binding, raw))
+    if (!kinds.includes(kind)) throw new EnvValueError(binding.variable, raw, binding.form)
+    if (target.kind !== kind) target = { kind }
+    sources.set(binding.path.join('.'), binding.variable)
+  }
+  const byVariable = new Map<string, EnvOverride[]>()
+  for (const b of bindings.filter((x) => x.kind !== undefined)) byVariable.set(b.variable, [...(byVariable.get(b.variable) ?? []), b])
+  const ordered = [...byVariable.entries()].sort((a, b) => a[1].length - b[1].length)
+  for (const [variable, options] of ordered) {
+    const raw = get(variable)
+    if (raw === undefined) continue
+    if (target.kind === undefined) target.kind = options.length === 1 ? options[0]?.kind : (options.find((o) => o.kind === defaultKind(key)) ?? options[0])?.kind
+    const binding = options.find((o) => o.kind === target.kind)
+    if (binding === undefined) continue
+    const field = binding.path[binding.path.length - 1] as string
+    target[field] = parse(binding, raw)
+    sources.set(binding.path.join('.'), variable)
+  }
+  return target
+}
+
 /** Options with the environment's overrides applied on top; a value of the wrong form throws EnvValueError. */
-export function applyEnvOverrides(options: unknown, env: NodeJS.ProcessEnv): AppliedOverrides {
+export function applyEnvOverrides(options: unknown, env: NodeJS.ProcessEnv, bindings: readonly EnvOverride[] = ENV_OVERRIDES): AppliedOverrides {
   const out = record(options)
   const sources = new Map<string, string>()
   const get = (name: string): string | undefined => {
     const v = env[name]
     return v === undefined || v === '' ? undefined : v
   }
-  const set = (variable: string, path: string, apply: () => void): void => {
-    apply()
-    sources.set(path, variable)
+  for (const binding of bindings.filter((b) => b.path.length === 1)) {
+    const raw = get(binding.variable)
+    if (raw === undefined) continue
+    out[binding.path[0] as string] = parse(binding, raw)
+    sources.set(binding.path.join('.'), binding.variable)
   }
-
-  let target = record(out.target)
-  const kind = get('VIRNUCPRO_TARGET')
-  if (kind !== undefined) {
-    const k = kind.trim()
-    if (k !== 'reference' && k !== 'virnucpro') throw new EnvValueError('VIRNUCPRO_TARGET', kind, overrideFor('VIRNUCPRO_TARGET').form)
-    // Switching kinds drops the other kind's fields: they would only be rejected as unknown keys.
-    if (target.kind !== k) target = { kind: k }
-    sources.set('target.kind', 'VIRNUCPRO_TARGET')
+  const unions = [...new Set(bindings.filter((b) => b.path.length > 1).map((b) => b.path[0] as string))]
+  for (const key of unions) {
+    const target = applyKinded(key, out[key], bindings.filter((b) => b.path[0] === key), get, sources)
+    if (Object.keys(target).length > 0) out[key] = target
   }
-  const repo = get('VIRNUCPRO_REPO')
-  if (repo !== undefined) {
-    if (target.kind === undefined) target.kind = 'virnucpro'
-    if (target.kind === 'virnucpro') set('VIRNUCPRO_REPO', 'target.repoDir', () => (target.repoDir = repo))
-  }
-  const python = get('VIRNUCPRO_PYTHON')
-  if (python !== undefined) set('VIRNUCPRO_PYTHON', 'python', () => (out.python = python))
-  const size = get('VIRNUCPRO_MODEL_SIZE')
-  if (size !== undefined) {
-    if (target.kind === 'virnucpro') set('VIRNUCPRO_MODEL_SIZE', 'target.modelType', () => (target.modelType = size.trim()))
-    else {
-      if (target.kind === undefined) target.kind = 'reference'
-      set('VIRNUCPRO_MODEL_SIZE', 'target.modelSize', () => (target.modelSize = size.trim()))
-    }
-  }
-  const extra = get('VIRNUCPRO_EXTRA_ARGS')
-  if (extra !== undefined) {
-    if (target.kind === undefined) target.kind = 'reference'
-    set('VIRNUCPRO_EXTRA_ARGS', 'target.extraArgs', () => (target.extraArgs = extra.trim().split(/\s+/).filter((a) => a !== '')))
-  }
-  if (Object.keys(target).length > 0) out.target = target
-
-  const gpus = get('BENCH_GPUS')
-  if (gpus !== undefined) set('BENCH_GPUS', 'gpus', () => (out.gpus = gpuList(gpus)))
-  const interval = get('BENCH_SAMPLE_INTERVAL_MS')
-  if (interval !== undefined) set('BENCH_SAMPLE_INTERVAL_MS', 'sampleIntervalMs', () => (out.sampleIntervalMs = number('BENCH_SAMPLE_INTERVAL_MS', interval)))
-  const timeout = get('BENCH_TIMEOUT_S')
-  if (timeout !== undefined) set('BENCH_TIMEOUT_S', 'timeoutSeconds', () => (out.timeoutSeconds = number('BENCH_TIMEOUT_S', timeout)))
-  const strict = get('BENCH_STRICT')
-  if (strict !== undefined) set('BENCH_STRICT', 'strict', () => (out.strict = flag(strict)))
-  const repeats = get('BENCH_REPEATS')
-  if (repeats !== undefined) set('BENCH_REPEATS', 'repeats', () => (out.repeats = number('BENCH_REPEATS', repeats)))
-  const progress = get('BENCH_PROGRESS')
-  if (progress !== undefined) set('BENCH_PROGRESS', 'progress', () => (out.progress = progress.trim()))
   return { options: out, sources }
 }

@@ -4,28 +4,48 @@
  */
 import { z } from 'zod'
 import { DEFAULT_THRESHOLDS, ThresholdsSchema, type Thresholds } from '../model/thresholds.ts'
+import { optionMeta } from './option-meta.ts'
 
 const SIX_HOURS_S = 6 * 60 * 60
 
 const PositiveInt = z.number().int().positive()
 
+const EXTRA_ARGS_ENV = {
+  variable: 'VIRNUCPRO_EXTRA_ARGS',
+  form: 'arguments separated by spaces, e.g. "--preload off"',
+  parser: 'words',
+  example: '"--preload off"',
+  meaning: 'arguments appended to every pipeline command (A/B runs of a pipeline option)',
+} as const
+
 export const ReferenceTargetOptionsSchema = z.object({
   kind: z.literal('reference'),
   /** 'auto' becomes 'full' when CUDA GPUs exist and 'tiny' otherwise, once the Python is known. */
-  modelSize: z.enum(['tiny', 'full', 'auto']).default('auto'),
+  modelSize: z
+    .enum(['tiny', 'full', 'auto'])
+    .default('auto')
+    .register(optionMeta, { env: { variable: 'VIRNUCPRO_MODEL_SIZE', form: 'tiny | full | auto', parser: 'choice', example: 'full', meaning: 'model size of the reference pipeline, or model type of a real VirNucPro' } }),
   seed: z.number().int().nonnegative().default(42),
   device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
   /** Appended to every command, e.g. ['--preload', 'off'] or ['--batch-tokens', '32768'] for an A/B run. */
-  extraArgs: z.array(z.string()).default([]),
+  extraArgs: z.array(z.string()).default([]).register(optionMeta, { env: EXTRA_ARGS_ENV }),
 })
 
 export const VirnucproTargetOptionsSchema = z.object({
   kind: z.literal('virnucpro'),
   /** The repository root: `python -m virnucpro` must run from there (contract caveat 1). */
-  repoDir: z.string().min(1, 'a path to the virnucpro-broad checkout'),
+  repoDir: z
+    .string()
+    .min(1, 'a path to the virnucpro-broad checkout')
+    .register(optionMeta, {
+      env: { variable: 'VIRNUCPRO_REPO', form: 'path to a virnucpro-broad checkout', parser: 'text', example: '/opt/virnucpro', meaning: 'the real VirNucPro checkout to measure', note: 'implies `virnucpro` when no kind is set' },
+    }),
   python: z.string().min(1).optional(),
-  modelType: z.enum(['300', '500']).default('500'),
-  extraArgs: z.array(z.string()).default([]),
+  modelType: z
+    .enum(['300', '500'])
+    .default('500')
+    .register(optionMeta, { env: { variable: 'VIRNUCPRO_MODEL_SIZE', form: '300 | 500', parser: 'choice' } }),
+  extraArgs: z.array(z.string()).default([]).register(optionMeta, { env: EXTRA_ARGS_ENV }),
   /** Replaces the harness's idea of "vanilla" (see plugin/pipeline/README.md), e.g. a pinned v1 checkout's command. */
   vanillaCommand: z.array(z.string()).min(1).optional(),
 })
@@ -45,22 +65,79 @@ export type ThresholdsOverride = z.infer<typeof ThresholdsOverrideSchema>
 
 export const HarnessOptionsSchema = z
   .object({
-    target: TargetOptionsSchema.default({ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto', extraArgs: [] }),
+    target: TargetOptionsSchema.default({ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto', extraArgs: [] }).register(optionMeta, {
+      description:
+        "System under test. `reference`: the embedded `virnucpro_ref` (modelSize `auto` = `full` with CUDA GPUs, else `tiny`). `virnucpro`: `{ kind, repoDir, python?, modelType: '300'|'500' (500), extraArgs: [], vanillaCommand? }`",
+      shownDefault: "`{ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto' }`",
+      env: { variable: 'VIRNUCPRO_TARGET', form: 'reference | virnucpro', parser: 'kind', example: 'virnucpro', meaning: 'the kind of target', note: "switching kind drops the other kind's fields" },
+    }),
     /** A Python that imports torch; found automatically when absent (plugin/env/locate-python.ts). */
-    python: z.string().min(1).optional(),
+    python: z
+      .string()
+      .min(1)
+      .optional()
+      .register(optionMeta, {
+        description: 'A Python that imports torch (`plugin/env/locate-python.ts`)',
+        shownDefault: 'found automatically',
+        env: { variable: 'VIRNUCPRO_PYTHON', form: 'path to a Python that imports torch', parser: 'text', example: '/path/python', meaning: 'the Python that imports torch (default: searched; `/usr/bin/python3` on Debian)', note: "also the locator's second candidate" },
+      }),
     /** Physical GPU indices to use, or every visible GPU. */
-    gpus: z.union([z.literal('auto'), z.array(z.number().int().nonnegative()).min(1)]).default('auto'),
-    sampleIntervalMs: PositiveInt.min(50, 'at least 50 ms (nvidia-smi cannot sample faster)').default(500),
-    runsDir: z.string().min(1).default('.runs'),
-    reportsDir: z.string().min(1).default('reports'),
-    timeoutSeconds: z.number().positive().default(SIX_HOURS_S),
+    gpus: z
+      .union([z.literal('auto'), z.array(z.number().int().nonnegative()).min(1)])
+      .default('auto')
+      .register(optionMeta, {
+        description: 'Physical GPU indices to use, or all',
+        env: { variable: 'BENCH_GPUS', form: 'comma-separated physical GPU indices, e.g. 0,1,2,3, or auto', parser: 'gpus', example: '0,1,2,3', meaning: 'physical GPUs the harness may use (default: all)' },
+      }),
+    sampleIntervalMs: PositiveInt.min(50, 'at least 50 ms (nvidia-smi cannot sample faster)')
+      .default(500)
+      .register(optionMeta, {
+        description: 'nvidia-smi sampling period (≥ 50)',
+        env: { variable: 'BENCH_SAMPLE_INTERVAL_MS', form: 'an integer number of milliseconds ≥ 50', parser: 'number', example: '500', meaning: 'GPU sampling interval' },
+      }),
+    runsDir: z.string().min(1).default('.runs').register(optionMeta, { description: 'Run directories (one per pipeline run, see "Layout of a run")' }),
+    reportsDir: z.string().min(1).default('reports').register(optionMeta, { description: 'Reports, and the case store under `.cases/`' }),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .default(SIX_HOURS_S)
+      .register(optionMeta, {
+        description: 'Per run; then SIGTERM to the process group, `killGraceSeconds`, SIGKILL',
+        shownDefault: '21600 (6 h)',
+        env: { variable: 'BENCH_TIMEOUT_S', form: 'a positive number of seconds', parser: 'number', example: '3600', meaning: 'per-run timeout' },
+      }),
     /** Seconds between SIGTERM and SIGKILL on timeout or Ctrl-C; the real tool needs about 30 s to checkpoint. */
-    killGraceSeconds: z.number().nonnegative().default(45),
+    killGraceSeconds: z.number().nonnegative().default(45).register(optionMeta, { description: 'Seconds between SIGTERM and SIGKILL on timeout or Ctrl-C (the real tool needs about 30 s to checkpoint)' }),
     /** Threshold misses fail tests instead of warning. */
-    strict: z.boolean().default(false),
-    progress: z.enum(['auto', 'tty', 'plain', 'off']).default('auto'),
-    thresholds: ThresholdsOverrideSchema.optional(),
-    repeats: PositiveInt.default(1),
+    strict: z
+      .boolean()
+      .default(false)
+      .register(optionMeta, {
+        description: 'Threshold misses fail instead of warn',
+        env: { variable: 'BENCH_STRICT', form: '1 | 0 | true | false', parser: 'flag', example: '1', meaning: 'threshold misses fail' },
+      }),
+    progress: z
+      .enum(['auto', 'tty', 'plain', 'off'])
+      .default('auto')
+      .register(optionMeta, {
+        description: '`tty` (one updating line), `plain` (stage transitions + every 30 s), `off`; `auto` picks by stderr',
+        env: { variable: 'BENCH_PROGRESS', form: 'auto | tty | plain | off', parser: 'choice', example: 'plain', meaning: 'progress display' },
+      }),
+    thresholds: ThresholdsOverrideSchema.optional().register(optionMeta, {
+      description: "Deep-partial override, e.g. `{ speedup: { '2': { min: 1.5 } } }`",
+      shownDefault: '`DEFAULT_THRESHOLDS`',
+    }),
+    repeats: PositiveInt.default(1).register(optionMeta, {
+      description: 'Pipeline runs per GPU count of every benchmark case (a case may set its own `repeats`)',
+      env: { variable: 'BENCH_REPEATS', form: 'a positive integer', parser: 'number', example: '3', meaning: 'pipeline runs per GPU count (≥ 3: median/min/max/spread; ≥ 5: significance tests in compare-reports)' },
+    }),
+    freshVanilla: z
+      .boolean()
+      .default(false)
+      .register(optionMeta, {
+        description: '`validateAgainstFreshVanilla` cases run (vanilla and optimised, fresh, compared); skipped otherwise',
+        env: { variable: 'VALIDATE_FRESH_VANILLA', form: '1 | 0 | true | false', parser: 'flag', example: '1', meaning: 'run the opt-in fresh-vanilla validations' },
+      }),
   })
   .strict()
 

@@ -9,4 +9,7 @@ export type {
   ProgressMode,
   ThresholdsOverride,
 } from './harness-options.ts'
-export { ENV_OVERRIDES, applyEnvOverrides } from './env-overrides.ts'
+export { ENV_OVERRIDES, applyEnvOverrides, envOverrides, EnvValueError } from './env-overrides.ts'
+export type { EnvOverride } from './env-overrides.ts'
+export { optionMeta } from './option-meta.ts'
+export type { OptionMeta, EnvBinding, EnvParser } from './option-meta.ts'

@@ -1,9 +1,9 @@
-/** Polls the pipeline's state file during a run; missing or half-written files are simply tried again. */
+/**
+ * Polls the pipeline's state file during a run; missing or half-written files are simply tried again. Where the file
+ * is comes from the target's output layout (OutputLayout.stateFile).
+ */
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { parsePipelineState, type PipelineState } from './pipeline-state.ts'
-
-export const STATE_FILE = path.join('.checkpoints', 'pipeline_state.json')
 
 export class StateFilePoller {
   private timer: NodeJS.Timeout | null = null
@@ -15,10 +15,6 @@ export class StateFilePoller {
     private readonly intervalMs = 1000,
     private readonly onChange?: (state: PipelineState) => void,
   ) {}
-
-  static forOutputDir(outputDir: string, intervalMs?: number, onChange?: (state: PipelineState) => void): StateFilePoller {
-    return new StateFilePoller(path.join(outputDir, STATE_FILE), intervalMs, onChange)
-  }
 
   get state(): PipelineState | null {
     return this.latest

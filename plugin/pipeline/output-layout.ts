@@ -10,7 +10,11 @@ export function inputStem(inputPath: string): string {
 
 /** The contract's layout (§2), shared by the reference pipeline, which mirrors it, and the real tool. */
 export function contractOutputLayout(outputDir: string, inputPath: string, chunkLength: 300 | 500): OutputLayout {
-  const stem = inputStem(inputPath)
+  return contractLayoutForStem(outputDir, inputStem(inputPath), chunkLength)
+}
+
+/** The same layout for a folder whose input is known only by the stem its outputs carry (a folder opened as found). */
+export function contractLayoutForStem(outputDir: string, stem: string, chunkLength: 300 | 500): OutputLayout {
   const at = (...parts: string[]): string => path.join(outputDir, ...parts)
   const mergedDir = at(`${stem}_merged`)
   return {

@@ -23,7 +23,7 @@ const runsDir = mkdtempSync(path.join(tmpdir(), 'reference-run-'))
 afterAll(() => rmSync(runsDir, { recursive: true, force: true }))
 
 function request(inject: string[] = []): RunRequest {
-  return { sample: { name: 'synth-tiny-fixed500-s42', path: SAMPLE }, outputDir: '', mode: 'optimised', gpus: [], chunkLength: 500, seed: 42, inject, keepIntermediate: true, extraArgs: [] }
+  return { sample: { name: 'synth-tiny-fixed500-s42', path: SAMPLE }, mode: 'optimised', gpus: [], chunkLength: 500, seed: 42, inject, keepIntermediate: true, extraArgs: [] }
 }
 
 async function run(inject: string[] = [], timeoutSeconds = 600) {

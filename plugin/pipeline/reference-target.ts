@@ -6,7 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PythonInfo } from '../model/environment.ts'
 import { contractOutputLayout } from './output-layout.ts'
-import type { CommandSpec, OutputLayout, PipelineTarget, RunRequest } from './target.ts'
+import type { CommandSpec, OutputLayout, PipelineTarget, PlacedRequest } from './target.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const REFERENCE_PIPELINE_DIR = path.join(REPO_ROOT, 'fixtures', 'reference-pipeline')
@@ -49,7 +49,7 @@ export class ReferenceTarget implements PipelineTarget {
     }
   }
 
-  buildCommand(req: RunRequest, python: PythonInfo): CommandSpec {
+  buildCommand(req: PlacedRequest, python: PythonInfo): CommandSpec {
     const device = req.gpus.length === 0 ? 'cpu' : this.options.device === 'auto' ? 'cuda' : this.options.device
     const args = ['-m', 'virnucpro_ref', 'predict', req.sample.path, '-m', String(req.chunkLength), '-o', req.outputDir]
     args.push('--model-size', this.options.modelSize, '--seed', String(req.seed), '--device', device, '--force')

@@ -10,7 +10,7 @@ import type { Environment, PythonInfo } from '../model/environment.ts'
 import { RunResultSchema } from '../model/run-result.ts'
 import { contractOutputLayout } from './output-layout.ts'
 import { runPipeline, type RunOptions } from './run-pipeline.ts'
-import type { CommandSpec, PipelineTarget, RunRequest } from './target.ts'
+import type { CommandSpec, PipelineTarget, PlacedRequest, RunRequest } from './target.ts'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const FAKE = path.join(FIXTURES, 'fake_pipeline.py')
@@ -24,7 +24,7 @@ class FakeTarget implements PipelineTarget {
   async version(): Promise<string | null> {
     return 'fake-1'
   }
-  buildCommand(req: RunRequest, python: PythonInfo): CommandSpec {
+  buildCommand(req: PlacedRequest, python: PythonInfo): CommandSpec {
     return { file: python.executable, args: [FAKE, req.outputDir, ...req.extraArgs], env: { PYTHONUNBUFFERED: '1' }, cwd: FIXTURES }
   }
   outputLayout(outputDir: string, inputPath: string) {
@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(runsDir, { recursive: true, force: true }))
 
 function request(extraArgs: string[]): RunRequest {
-  return { sample: { name: 'fake-sample', path: '/dev/null' }, outputDir: '', mode: 'optimised', gpus: [], chunkLength: 500, seed: 42, inject: [], keepIntermediate: true, extraArgs }
+  return { sample: { name: 'fake-sample', path: '/dev/null' }, mode: 'optimised', gpus: [], chunkLength: 500, seed: 42, inject: [], keepIntermediate: true, extraArgs }
 }
 
 function options(extra: Partial<RunOptions> = {}): RunOptions {
@@ -84,6 +84,18 @@ describe('runPipeline with the fake pipeline', () => {
     expect(JSON.parse(readFileSync(path.join(result.runDir, 'result.json'), 'utf8'))).toEqual(result)
     expect(existsSync(path.join(result.runDir, 'command.json'))).toBe(true)
     expect(result.outputDir).toBe(path.join(result.runDir, 'out'))
+  })
+
+  it("reads the state file where the target's output layout says it is, and nowhere else", async () => {
+    class ElsewhereTarget extends FakeTarget {
+      override outputLayout(outputDir: string, inputPath: string) {
+        return { ...contractOutputLayout(outputDir, inputPath, 500), stateFile: path.join(outputDir, 'not-the-state-file.json') }
+      }
+    }
+    const result = await runPipeline(new ElsewhereTarget(), request(['--stage-seconds', '0.01']), options())
+    expect(result.outcome).toBe('succeeded')
+    expect(existsSync(path.join(result.outputDir, '.checkpoints', 'pipeline_state.json'))).toBe(true)
+    expect(result.stages.some((s) => s.source === 'state-file')).toBe(false)
   })
 
   it.each([

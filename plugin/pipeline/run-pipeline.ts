@@ -22,7 +22,7 @@ import { StateFilePoller } from '../metrics/state-file-poller.ts'
 import { classifyExit, type StopReason } from './exit-outcome.ts'
 import { stopProcessGroup, groupAlive } from './process-group.ts'
 import { createRunDirectory, writeJsonAtomic, type RunPaths } from './run-directory.ts'
-import type { PipelineTarget, RunRequest } from './target.ts'
+import type { PipelineTarget, PlacedRequest, RunRequest } from './target.ts'
 
 export const DEFAULT_KILL_GRACE_SECONDS = 45
 /** Leftover workers after a normal exit get this long after SIGTERM. */
@@ -47,7 +47,7 @@ export interface RunOptions {
 interface LiveRun {
   paths: RunPaths
   target: PipelineTarget
-  req: RunRequest
+  req: PlacedRequest
   command: string[]
   poller: StateFilePoller
   log: LogParser
@@ -161,15 +161,17 @@ function latestGpu(sampler: GpuSampler, gpus: readonly number[]): { util: number
 }
 
 export async function runPipeline(target: PipelineTarget, req: RunRequest, opts: RunOptions): Promise<RunResult> {
-  const paths = await createRunDirectory(opts.runsDir, req.sample.name, req.mode, req.gpus.length, req.outputDir || undefined)
-  const request: RunRequest = { ...req, outputDir: paths.outputDir }
+  // The runner settles where the output goes and returns it (RunResult.outputDir); the target says what lands there.
+  const paths = await createRunDirectory(opts.runsDir, req.sample.name, req.mode, req.gpus.length, req.outputDir)
+  const request: PlacedRequest = { ...req, outputDir: paths.outputDir }
+  const layout = target.outputLayout(paths.outputDir, req.sample.path)
   const spec = target.buildCommand(request, opts.python)
   const command = [spec.file, ...spec.args]
   await writeJsonAtomic(paths.command, { command, env: spec.env, cwd: spec.cwd, request })
   const version = await target.version().catch(() => null)
 
   const log = new LogParser()
-  const poller = StateFilePoller.forOutputDir(paths.outputDir, opts.statePollMs ?? 1000)
+  const poller = new StateFilePoller(layout.stateFile, opts.statePollMs ?? 1000)
   const followers = [new LogFollower(paths.stdout, (l) => log.pushLine(l)), new LogFollower(paths.stderr, (l) => log.pushLine(l))]
   const stageNow = (): string | null => currentStage(poller.state) ?? log.summary().currentStage
   const sampler = await GpuSampler.start({ intervalMs: opts.sampleIntervalMs, stageAt: stageNow, ...(opts.nvidiaSmi ? { command: opts.nvidiaSmi } : {}) })

@@ -9,8 +9,11 @@ export type RunMode = 'vanilla' | 'optimised'
 
 export interface RunRequest {
   sample: { name: string; path: string }
-  /** Where the pipeline writes; the runner replaces '' with a fresh `<runDir>/out`. Must be empty or absent. */
-  outputDir: string
+  /**
+   * A fixed folder for the pipeline to write to (must be empty or absent). Usually left out: the runner then makes a
+   * fresh `<runDir>/out` and returns where it put the output (`RunResult.outputDir`).
+   */
+  outputDir?: string
   mode: RunMode
   /** Physical GPU indices; [] runs on the CPU. */
   gpus: number[]
@@ -22,6 +25,9 @@ export interface RunRequest {
   extraArgs: string[]
 }
 
+/** A request with its output folder settled by the runner: what a target builds the command from. */
+export type PlacedRequest = RunRequest & { outputDir: string }
+
 export interface CommandSpec {
   file: string
   args: string[]
@@ -30,7 +36,10 @@ export interface CommandSpec {
   cwd: string
 }
 
-/** Where a run's outputs land (contract §2), for the comparison layer and integrity checks. */
+/**
+ * Where a run's outputs land (contract §2): the one description of the output folder. The runner finds the state file
+ * through it, the comparison layer the embeddings, predictions and consensus, make-reference what to store.
+ */
 export interface OutputLayout {
   outputDir: string
   stem: string
@@ -57,6 +66,6 @@ export interface PipelineTarget {
   /** Chunk length the target runs with (`-m 300|500`). */
   readonly chunkLength: 300 | 500
   version(): Promise<string | null>
-  buildCommand(req: RunRequest, python: PythonInfo): CommandSpec
+  buildCommand(req: PlacedRequest, python: PythonInfo): CommandSpec
   outputLayout(outputDir: string, inputPath: string): OutputLayout
 }

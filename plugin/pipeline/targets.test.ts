@@ -4,11 +4,11 @@ import type { PythonInfo } from '../model/environment.ts'
 import { classifyExit } from './exit-outcome.ts'
 import { createTarget } from './create-target.ts'
 import { REFERENCE_PIPELINE_DIR } from './reference-target.ts'
-import type { RunRequest } from './target.ts'
+import type { PlacedRequest } from './target.ts'
 
 const PY: PythonInfo = { executable: '/usr/bin/python3', version: '3.11', torch: '2.11', cudaAvailable: true, cudaVersion: '12.8', deviceCount: 4 }
 
-function req(over: Partial<RunRequest> = {}): RunRequest {
+function req(over: Partial<PlacedRequest> = {}): PlacedRequest {
   return { sample: { name: 's', path: '/data/s.fa' }, outputDir: '/runs/x/out', mode: 'optimised', gpus: [2, 3], chunkLength: 500, seed: 7, inject: [], keepIntermediate: true, extraArgs: [], ...over }
 }
 

@@ -11,7 +11,7 @@ import { execa } from 'execa'
 import type { PythonInfo } from '../model/environment.ts'
 import { contractOutputLayout } from './output-layout.ts'
 import { gpuEnvironment } from './reference-target.ts'
-import type { CommandSpec, OutputLayout, PipelineTarget, RunRequest } from './target.ts'
+import type { CommandSpec, OutputLayout, PipelineTarget, PlacedRequest } from './target.ts'
 
 export interface VirnucproTargetOptions {
   repoDir: string
@@ -40,7 +40,7 @@ export class VirnucproTarget implements PipelineTarget {
     return /version\s+(\S+)/.exec(result.stdout)?.[1] ?? null
   }
 
-  buildCommand(req: RunRequest, python: PythonInfo): CommandSpec {
+  buildCommand(req: PlacedRequest, python: PythonInfo): CommandSpec {
     if (req.inject.length > 0) throw new Error(`VirNucPro cannot inject faults (${req.inject.join(', ')}); use the reference target`)
     // Vanilla sees one GPU only: with more visible and no --gpus the tool auto-enables parallel mode (v2).
     const visible = req.mode === 'vanilla' ? req.gpus.slice(0, 1) : req.gpus

@@ -1,10 +1,10 @@
-/** Cases in, one validated Report out: runs the analysis and collects warnings. No I/O. */
+/** Cases in, one validated Report out: takes each case's evaluation (analysis and warnings) and collects them. No I/O. */
 import { evaluateCase } from '../analysis/evaluate.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
 import { summariseSuite } from '../analysis/summary.ts'
 import type { CaseResult } from '../model/case-result.ts'
 import type { Environment } from '../model/environment.ts'
-import type { Thresholds, Warning } from '../model/thresholds.ts'
+import type { Thresholds } from '../model/thresholds.ts'
 import { parseReport, REPORT_SCHEMA_VERSION, type Report, type ReportCase } from './schema.ts'
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
@@ -18,19 +18,23 @@ export interface BuildReportInput {
   /** Anything JSON-serialisable; functions and undefined values are dropped (JSON round trip). */
   config: Record<string, unknown>
   thresholds: Thresholds
-  cases: readonly CaseResult[]
+  /** Cases as stored (evaluated by their session) or, for cases that never reached the store, not yet evaluated. */
+  cases: readonly (CaseResult | ReportCase)[]
   /** The real-sample manifest for a case, when it has one. */
   manifestFor?: (caseResult: CaseResult) => ManifestLike | undefined
 }
 
-function warningKey(w: Warning): string {
-  return `${w.caseId ?? ''}|${w.code}|${w.metric}`
-}
-
-function dedupe(warnings: readonly Warning[]): Warning[] {
-  const seen = new Map<string, Warning>()
-  for (const w of warnings) if (!seen.has(warningKey(w))) seen.set(warningKey(w), w)
-  return [...seen.values()]
+/**
+ * Thresholds are evaluated once per case. The case's session evaluates it each time it persists it, because that is
+ * where a miss must surface (annotation on the task, failure in strict mode), and stores the evaluation with the case;
+ * the report uses that stored evaluation, so the report lists exactly what the run surfaced and nothing needs
+ * de-duplicating. Only a case that never had an evaluation (a failed test that never reached the store, a case built by
+ * hand) is evaluated here.
+ */
+function evaluated(caseResult: CaseResult | ReportCase, thresholds: Thresholds, manifest: ManifestLike | undefined): ReportCase {
+  if ('analysis' in caseResult) return caseResult
+  const { analysis, warnings } = evaluateCase(caseResult, thresholds, manifest)
+  return { ...caseResult, warnings, analysis }
 }
 
 /** The config as the report stores it: a JSON round trip, so what is written is what can be read back. */
@@ -45,14 +49,8 @@ export function toJsonRecord(config: Record<string, unknown>): Record<string, Js
 }
 
 export function buildReport(input: BuildReportInput): Report {
-  const cases: ReportCase[] = []
-  const warnings: Warning[] = []
-  for (const caseResult of [...input.cases].sort((a, b) => a.startedAtMs - b.startedAtMs)) {
-    const evaluation = evaluateCase(caseResult, input.thresholds, input.manifestFor?.(caseResult))
-    warnings.push(...caseResult.warnings, ...evaluation.warnings)
-    cases.push({ ...caseResult, analysis: evaluation.analysis })
-  }
-  const unique = dedupe(warnings)
+  const cases = [...input.cases].sort((a, b) => a.startedAtMs - b.startedAtMs).map((c) => evaluated(c, input.thresholds, input.manifestFor?.(c)))
+  const warnings = cases.flatMap((c) => c.warnings)
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     suite: input.suite,
@@ -65,10 +63,10 @@ export function buildReport(input: BuildReportInput): Report {
     cases,
     scaling: cases.filter((c) => c.kind === 'scaling' && c.analysis.scaling !== null).map((c) => c.analysis.scaling).filter((s) => s !== null),
     projections: cases.flatMap((c) => c.analysis.projections),
-    warnings: unique,
+    warnings,
     validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),
-    summary: summariseSuite(cases, unique.length, input.strict),
+    summary: summariseSuite(cases, warnings.length, input.strict),
   }
   return parseReport(report, `report for suite "${input.suite}"`)
 }

@@ -6,6 +6,15 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CaseResultSchema, type CaseResult } from '../model/case-result.ts'
 import { writeFileAtomic } from './atomic-write.ts'
+import { ReportCaseSchema, type ReportCase } from './schema.ts'
+
+/** A case as its session stores it: evaluated (analysis and warnings) when the session ran; else as built. */
+export type StoredCase = CaseResult | ReportCase
+
+/** The schema a stored case is checked against: with an analysis it must be a whole evaluated case. */
+function schemaFor(value: unknown): typeof ReportCaseSchema | typeof CaseResultSchema {
+  return typeof value === 'object' && value !== null && 'analysis' in value ? ReportCaseSchema : CaseResultSchema
+}
 
 export interface CorruptCaseFile {
   file: string
@@ -13,7 +22,7 @@ export interface CorruptCaseFile {
 }
 
 export interface StoredCases {
-  cases: CaseResult[]
+  cases: StoredCase[]
   /** Files that could not be read or failed the schema: named, skipped, never silently lost. */
   corrupt: CorruptCaseFile[]
 }
@@ -40,8 +49,8 @@ export class CaseStore {
   }
 
   /** Validates, then writes atomically; returns the file path. A second write of the same id replaces the first. */
-  async write(caseResult: CaseResult): Promise<string> {
-    const parsed = CaseResultSchema.safeParse(caseResult)
+  async write(caseResult: StoredCase): Promise<string> {
+    const parsed = schemaFor(caseResult).safeParse(caseResult)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
       throw new Error(`case "${caseResult.id}" is not a valid CaseResult: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`)
@@ -59,12 +68,13 @@ export class CaseStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], corrupt: [] }
       throw error
     }
-    const cases: CaseResult[] = []
+    const cases: StoredCase[] = []
     const corrupt: CorruptCaseFile[] = []
     for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
       const file = join(this.dir, name)
       try {
-        const parsed = CaseResultSchema.safeParse(JSON.parse(await readFile(file, 'utf8')))
+        const json: unknown = JSON.parse(await readFile(file, 'utf8'))
+        const parsed = schemaFor(json).safeParse(json)
         if (parsed.success) cases.push(parsed.data)
         else corrupt.push({ file, reason: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') })
       } catch (error) {

@@ -1,6 +1,6 @@
 /// <reference types="vitest/config" />
 import type { Plugin } from 'vite'
-import { resolveConfig, detectGpus } from '../pipeline/index.ts'
+import { resolveConfig, detectGpus, type HarnessConfig, type HarnessOptions } from '../pipeline/index.ts'
 import { HarnessReporter } from './harness-reporter.ts'
 import type { HarnessContext } from './context.ts'
 
@@ -10,13 +10,40 @@ import type { HarnessContext } from './context.ts'
  */
 const SESSION = Symbol.for('virnucpro.harness.session')
 const INSTALLED = Symbol.for('virnucpro.harness.reporter')
-type Registry = { [SESSION]?: string }
+const RESOLVED = Symbol.for('virnucpro.harness.resolved')
+interface Resolved {
+  config: HarnessConfig
+  gpus: Promise<number[]>
+}
+type Registry = { [SESSION]?: string; [RESOLVED]?: Map<string, Resolved> }
 const registry = globalThis as Registry
 registry[SESSION] ??= `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
 const sessionId = registry[SESSION]
 
-function jsonSafe(value: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value ?? {})) as Record<string, unknown>
+function jsonSafe<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value ?? {})) as T
+}
+
+/**
+ * The configuration and GPUs of this process, resolved once per set of options: configureVitest runs once per project,
+ * from separate module instances, so the memo lives in the process-global registry. Workers resolve their own
+ * (harnessConfig in context.ts).
+ */
+function resolvedOnce(options: HarnessOptions): Resolved {
+  const memo = (registry[RESOLVED] ??= new Map())
+  const key = JSON.stringify(options)
+  let resolved = memo.get(key)
+  if (resolved === undefined) {
+    const config = resolveConfig(options, process.env)
+    resolved = { config, gpus: harnessGpus(config) }
+    memo.set(key, resolved)
+  }
+  return resolved
+}
+
+/** The GPUs the workers may use: the `gpus` option, or every GPU nvidia-smi finds. */
+export async function harnessGpus(config: Pick<HarnessConfig, 'gpus'>, detect: () => Promise<{ index: number }[]> = detectGpus): Promise<number[]> {
+  return config.gpus === 'auto' ? (await detect()).map((gpu) => gpu.index) : [...config.gpus]
 }
 
 /**
@@ -24,13 +51,14 @@ function jsonSafe(value: unknown): Record<string, unknown> {
  * GPUs, hands both to the test workers through `provide`, and installs the report writer for `vitest run` and
  * `vitest bench` alike.
  */
-export function virnucproHarness(options: Record<string, unknown> = {}): Plugin {
+export function virnucproHarness(options: HarnessOptions = {}): Plugin {
   return {
     name: 'virnucpro-harness',
     async configureVitest({ vitest, project }) {
-      const config = resolveConfig(options, process.env)
+      const resolved = resolvedOnce(options)
+      const config = resolved.config
       const mode = vitest.config.mode === 'benchmark' ? 'benchmark' : 'test'
-      const detected = config.gpus === 'auto' ? (await detectGpus()).map((gpu) => gpu.index) : config.gpus
+      const detected = await resolved.gpus
       const context: HarnessContext = {
         sessionId,
         options: jsonSafe(options),

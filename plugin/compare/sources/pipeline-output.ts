@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
 import { readConsensusTable, readPredictionTable } from '../../io/tsv/predictions.ts'
+import { contractLayoutForStem } from '../../pipeline/output-layout.ts'
+import type { OutputLayout } from '../../pipeline/target.ts'
 import { type EmbeddingSource, sliceSource } from './embedding-source.ts'
 import { type OutputSet, OutputSetError } from './output-set.ts'
 import { readRunConfig } from './pipeline-run-config.ts'
@@ -64,23 +66,30 @@ async function countFastaRecords(path: string): Promise<number> {
 }
 
 /**
+ * Where a pipeline output folder found on disk keeps its outputs: the contract layout (plugin/pipeline/output-layout.ts)
+ * for the stem its folders carry (`reads_merged/` → `reads`). Throws when the folder is not a pipeline output.
+ */
+export async function findPipelineLayout(root: string): Promise<OutputLayout> {
+  const entries = await listDir(root)
+  if (entries.length === 0 && !(await exists(root))) throw new OutputSetError(root, 'output folder does not exist')
+  const mergedDirs = entries.filter((e) => e.endsWith('_merged'))
+  if (mergedDirs.length > 1) throw new OutputSetError(root, `several *_merged folders (${mergedDirs.join(', ')}); one run per folder`)
+  const stemFromState = mergedDirs[0]?.slice(0, -'_merged'.length) ?? entries.find((e) => e.endsWith('_nucleotide'))?.slice(0, -'_nucleotide'.length) ?? null
+  // The chunk length only names the chunked FASTA, which nothing here reads; the state file says the real one.
+  const layout = contractLayoutForStem(root, stemFromState ?? '', 500)
+  if (stemFromState === null && !(await exists(layout.stateFile))) {
+    throw new OutputSetError(root, 'not a pipeline output folder (no *_merged folder and no .checkpoints/pipeline_state.json)')
+  }
+  return layout
+}
+
+/**
  * A pipeline output folder in the contract layout (§2): `STEM_merged/` always, `STEM_nucleotide/` and
  * `STEM_protein/` only with `-k`. Without them, DNABERT-S and ESM-2 are read as column slices of the merged rows.
  */
 export async function openPipelineOutput(root: string): Promise<OutputSet> {
-  const entries = await listDir(root)
-  if (entries.length === 0 && !(await exists(root))) throw new OutputSetError(root, 'output folder does not exist')
-  const state = join(root, '.checkpoints', 'pipeline_state.json')
-  const mergedDirs = entries.filter((e) => e.endsWith('_merged'))
-  if (mergedDirs.length > 1) throw new OutputSetError(root, `several *_merged folders (${mergedDirs.join(', ')}); one run per folder`)
-  const stemFromState = mergedDirs[0]?.slice(0, -'_merged'.length) ?? entries.find((e) => e.endsWith('_nucleotide'))?.slice(0, -'_nucleotide'.length) ?? null
-  if (stemFromState === null && !(await exists(state))) {
-    throw new OutputSetError(root, 'not a pipeline output folder (no *_merged folder and no .checkpoints/pipeline_state.json)')
-  }
-  const stem = stemFromState ?? ''
-  const mergedDir = join(root, `${stem}_merged`)
-  const nucDir = join(root, `${stem}_nucleotide`)
-  const protDir = join(root, `${stem}_protein`)
+  const layout = await findPipelineLayout(root)
+  const { stem, mergedDir, nucleotideDir: nucDir, proteinDir: protDir, stateFile: state } = layout
   const [mergedNames, nucNames, protNames] = await Promise.all([listDir(mergedDir), listDir(nucDir), listDir(protDir)])
   const merged = fileSource('merged', blockFiles(mergedDir, mergedNames, /^(output_\d+)(?:_DNABERT)?_merged\.pt$/), 'ids')
   const dnaFiles = fileSource('dnabert', blockFiles(nucDir, nucNames, /^(output_\d+)_DNABERT(?:_S)?\.pt$/), 'nucleotide')
@@ -89,13 +98,11 @@ export async function openPipelineOutput(root: string): Promise<OutputSet> {
   const dnabert = dnaFiles ?? (merged === null ? null : sliceSource(merged, 'dnabert'))
   const esm = esmFiles ?? (merged === null ? null : sliceSource(merged, 'esm'))
   const sources: Record<TensorStage, EmbeddingSource | null> = { dnabert, esm, merged }
-  const predictionsPath = join(mergedDir, 'prediction_results.txt')
-  const consensusPath = join(mergedDir, 'prediction_results_highestscore.csv')
+  const { predictions: predictionsPath, consensus: consensusPath, proteinFasta: faa } = layout
   const missing: string[] = []
   if (merged === null) missing.push(`merged embeddings (${stem}_merged/output_*_merged.pt)`)
-  if (!(await exists(predictionsPath))) missing.push(`${stem}_merged/prediction_results.txt`)
-  if (!(await exists(consensusPath))) missing.push(`${stem}_merged/prediction_results_highestscore.csv`)
-  const faa = join(root, `${stem}_protein.faa`)
+  if (!(await exists(predictionsPath))) missing.push(relative(root, predictionsPath))
+  if (!(await exists(consensusPath))) missing.push(relative(root, consensusPath))
   const expectedOrfs = (await exists(faa)) ? await countFastaRecords(faa) : null
   return {
     kind: 'pipeline',

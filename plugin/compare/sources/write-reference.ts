@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { EmbeddingSource } from './embedding-source.ts'
 import { pairedRows } from './embedding-source.ts'
 import { OutputSetError } from './output-set.ts'
-import { openPipelineOutput } from './pipeline-output.ts'
+import { findPipelineLayout, openPipelineOutput } from './pipeline-output.ts'
 import { EmbeddingArrowWriter } from './reference-arrow.ts'
 import { type ReferenceManifest, ReferenceManifestSchema } from './reference-manifest.ts'
 import { REFERENCE_FILES } from './reference-output.ts'
@@ -77,16 +77,15 @@ export async function writeReference(runDir: string, outDir: string, meta: Refer
   const dnabert = run.embeddings('dnabert')
   const esm = run.embeddings('esm')
   if (dnabert === null || esm === null) throw new OutputSetError(runDir, 'no DNABERT-S/ESM-2 embeddings found')
-  const mergedDir = (await readdir(runDir)).find((e) => e.endsWith('_merged'))
-  if (mergedDir === undefined) throw new OutputSetError(runDir, 'no *_merged folder')
+  const layout = await findPipelineLayout(runDir)
   const predictions = await run.predictions()
   const consensus = await run.consensus()
   if (predictions === null || consensus === null) throw new OutputSetError(runDir, 'predictions or consensus missing')
   await mkdir(outDir, { recursive: true })
   const dnaBlocks = await writeStage(dnabert, join(outDir, REFERENCE_FILES.dnabert), 768)
   const esmBlocks = await writeStage(esm, join(outDir, REFERENCE_FILES.esm), 2560)
-  await copyFile(join(runDir, mergedDir, 'prediction_results.txt'), join(outDir, REFERENCE_FILES.predictions))
-  await copyFile(join(runDir, mergedDir, 'prediction_results_highestscore.csv'), join(outDir, REFERENCE_FILES.consensus))
+  await copyFile(layout.predictions, join(outDir, REFERENCE_FILES.predictions))
+  await copyFile(layout.consensus, join(outDir, REFERENCE_FILES.consensus))
   const input = await describeInput(meta.inputFile)
   const manifest = ReferenceManifestSchema.parse({
     format: 'virnucpro-reference/1',

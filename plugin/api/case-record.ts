@@ -1,0 +1,65 @@
+/** What one case accumulates while it runs: its runs, comparisons, skip reasons and error. No I/O. */
+import type { CaseKind, CaseResult } from '../model/case-result.ts'
+import type { RunResult } from '../model/run-result.ts'
+import type { Comparison } from '../model/validation.ts'
+
+/** What a case is, independent of what it has gathered so far. */
+export interface CaseIdentity {
+  id: string
+  title: string
+  file: string
+  kind: CaseKind
+  params: CaseResult['params']
+}
+
+export class CaseRecord {
+  readonly startedAtMs: number
+  private readonly runs: RunResult[] = []
+  private readonly comparisons: Comparison[] = []
+  private readonly skipReasons: string[] = []
+  private failure: string | null = null
+
+  constructor(
+    readonly identity: CaseIdentity,
+    now: () => number = Date.now,
+  ) {
+    this.startedAtMs = now()
+  }
+
+  get error(): string | null {
+    return this.failure
+  }
+
+  addRun(run: RunResult): void {
+    this.runs.push(run)
+  }
+
+  addComparison(comparison: Comparison): void {
+    this.comparisons.push(comparison)
+  }
+
+  /** Why part of the case is not measured here; each reason once. */
+  noteSkip(reason: string): void {
+    if (!this.skipReasons.includes(reason)) this.skipReasons.push(reason)
+  }
+
+  fail(message: string): void {
+    this.failure = message
+  }
+
+  /** The case as it stands, not yet evaluated against the thresholds (`warnings` empty). */
+  result(sample: CaseResult['sample'], endedAtMs: number = Date.now()): CaseResult {
+    return {
+      ...this.identity,
+      status: this.failure !== null ? 'error' : this.runs.length === 0 && this.comparisons.length === 0 ? 'skipped' : 'ok',
+      error: this.failure,
+      skipReasons: [...this.skipReasons],
+      sample,
+      runs: [...this.runs],
+      comparisons: [...this.comparisons],
+      warnings: [],
+      startedAtMs: this.startedAtMs,
+      endedAtMs,
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * What every case needs from the harness, built once per worker: the configuration, the GPUs, the Python and its
+ * environment, the GPU calibration, the target and where cases are stored. In MLPerf LoadGen's terms
+ * (`StartTest(sut, qsl, settings, log_settings)`) these are the settings and the log settings, kept apart from the
+ * system under test (the PipelineTarget) and the sample library (samples.ts); a case (case-session.ts) only combines them.
+ */
+import { resolve } from 'node:path'
+import { evaluateCase, type CaseEvaluation } from '../analysis/evaluate.ts'
+import type { ManifestLike } from '../analysis/projection.ts'
+import { embeddingShapes, type EmbeddingShapes } from '../analysis/run-efficiency.ts'
+import type { CaseResult } from '../model/case-result.ts'
+import { calibrate } from '../env/calibrate.ts'
+import type { Calibration } from '../model/efficiency.ts'
+import type { Environment, PythonInfo } from '../model/environment.ts'
+import { captureEnvironment, createTarget, locatePython, type HarnessConfig, type PipelineTarget, type RunOptions } from '../pipeline/index.ts'
+import { CaseStore } from '../report/case-store.ts'
+import { harnessConfig, harnessContext } from '../vitest/context.ts'
+
+/** How a case asks to run the reference pipeline: as a stored reference was made (model size, seed, chunk length). */
+export interface TargetSettings {
+  modelSize?: 'tiny' | 'full'
+  seed?: number
+  chunkLength?: 300 | 500
+}
+
+/** The target as one case runs it. */
+export interface CaseTarget {
+  target: PipelineTarget
+  seed: number
+  chunkLength: 300 | 500
+  /** Model shapes for the FLOP estimates of the efficiency ratios. */
+  shapes: EmbeddingShapes
+}
+
+/** The ceiling is a nice-to-have: a failed calibration is reported as missing, never fails the benchmark. */
+async function calibrateOrNull(python: string, cacheDir: string): Promise<Calibration | null> {
+  try {
+    return await calibrate(python, { cacheDir })
+  } catch (error) {
+    process.stderr.write(`virnucpro: GPU calibration failed, efficiency ratios unavailable: ${error instanceof Error ? error.message : String(error)}\n`)
+    return null
+  }
+}
+
+/** Applies a stored reference's settings to the reference target; a real VirNucPro target is left as configured. */
+function withSettings(config: HarnessConfig, like: TargetSettings | undefined): HarnessConfig {
+  if (like === undefined || config.target.kind !== 'reference') return config
+  return { ...config, target: { ...config.target, ...(like.modelSize ? { modelSize: like.modelSize } : {}), ...(like.seed === undefined ? {} : { seed: like.seed }) } }
+}
+
+export class HarnessServices {
+  private pythonInfo: Promise<PythonInfo> | undefined
+  private environmentInfo: Promise<Environment> | undefined
+  private calibrated: Promise<Calibration | null> | undefined
+
+  constructor(
+    readonly config: HarnessConfig,
+    /** Physical GPU indices the machine offers (after the `gpus` option), found once in the main process. */
+    readonly gpus: readonly number[],
+    readonly sessionId: string,
+  ) {}
+
+  get onGpu(): boolean {
+    return this.gpus.length > 0
+  }
+
+  /** Where this session's cases are persisted (`reportsDir`). */
+  get store(): CaseStore {
+    return CaseStore.forSession(resolve(this.config.reportsDir), this.sessionId)
+  }
+
+  /** Where derived samples are written (`runsDir`) and which machine they are for. */
+  get samplePlace(): { onGpu: boolean; cacheDir: string } {
+    return { onGpu: this.onGpu, cacheDir: resolve(this.config.runsDir) }
+  }
+
+  python(): Promise<PythonInfo> {
+    this.pythonInfo ??= locatePython(this.config)
+    return this.pythonInfo
+  }
+
+  environment(): Promise<Environment> {
+    this.environmentInfo ??= this.python().then((python) => captureEnvironment(python))
+    return this.environmentInfo
+  }
+
+  /** The measured GPU ceiling for efficiency ratios; null on CPU machines or when calibration failed. */
+  calibration(): Promise<Calibration | null> {
+    this.calibrated ??= this.onGpu ? this.python().then((python) => calibrateOrNull(python.executable, resolve(this.config.runsDir))) : Promise.resolve(null)
+    return this.calibrated
+  }
+
+  /** The configured target, run as `like` asks (a reference's model size and seed). */
+  caseTarget(like?: TargetSettings): CaseTarget {
+    const config = withSettings(this.config, like)
+    const target = createTarget(config, this.onGpu)
+    const modelSize = config.target.kind === 'reference' ? (config.target.modelSize === 'auto' ? (this.onGpu ? 'full' : 'tiny') : config.target.modelSize) : null
+    return {
+      target,
+      seed: config.target.kind === 'reference' ? config.target.seed : 42,
+      chunkLength: like?.chunkLength ?? target.chunkLength,
+      shapes: embeddingShapes({ kind: target.kind, name: target.name, version: null }, modelSize),
+    }
+  }
+
+  /** The case against the configured thresholds: the one evaluation of a case, stored with it. */
+  evaluate(caseResult: CaseResult, manifest: ManifestLike | undefined): CaseEvaluation {
+    return evaluateCase(caseResult, this.config.thresholds, manifest)
+  }
+
+  /** How the runner runs every pipeline of this worker. */
+  runOptions(python: PythonInfo, environment: Environment): RunOptions {
+    return {
+      runsDir: resolve(this.config.runsDir),
+      timeoutSeconds: this.config.timeoutSeconds,
+      sampleIntervalMs: this.config.sampleIntervalMs,
+      progress: this.config.progress,
+      killGraceSeconds: this.config.killGraceSeconds,
+      python,
+      environment,
+    }
+  }
+}
+
+const SERVICES = Symbol.for('virnucpro.harness.services')
+type Registry = { [SERVICES]?: { key: string; services: HarnessServices } }
+
+/**
+ * The worker's services, built on first use. Kept on globalThis: Vitest re-imports modules for every test file of a
+ * worker, and the Python search, environment capture and calibration should not be repeated for each.
+ */
+export function harnessServices(): HarnessServices {
+  const context = harnessContext()
+  const key = `${context.sessionId}|${JSON.stringify(context.options)}|${context.gpus.join(',')}`
+  const registry = globalThis as Registry
+  if (registry[SERVICES]?.key !== key) registry[SERVICES] = { key, services: new HarnessServices(harnessConfig(), context.gpus, context.sessionId) }
+  return registry[SERVICES].services
+}

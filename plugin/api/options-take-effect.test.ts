@@ -1,0 +1,92 @@
+/**
+ * Every option of virnucproHarness() reaches the code that uses it: each test resolves a configuration and checks the
+ * consumer receives the value (the `repeats` and `freshVanilla` options are also proven end to end, in
+ * harness-run.e2e.test.ts).
+ */
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../config/resolve-config.ts'
+import type { Environment, PythonInfo } from '../model/environment.ts'
+import { buildEnvironment, buildScalingCase } from '../test-support/builders.ts'
+import { harnessGpus } from '../vitest/plugin.ts'
+import { repeatsFor } from './benchmarks.ts'
+import { CaseSession } from './case-session.ts'
+import { HarnessServices } from './harness-services.ts'
+import { committed } from './samples.ts'
+
+const PY: PythonInfo = { executable: '/usr/bin/python3', version: '3.11', torch: '2.11', cudaAvailable: false, cudaVersion: null, deviceCount: 0 }
+const ENV: Environment = buildEnvironment()
+
+function services(options: Parameters<typeof resolveConfig>[0], gpus: number[] = []): HarnessServices {
+  return new HarnessServices(resolveConfig(options, {}), gpus, 'session-1')
+}
+
+describe('every option takes effect', () => {
+  it('target: the case runs the configured system under test', () => {
+    expect(services({}).caseTarget().target.kind).toBe('reference')
+    const real = services({ target: { kind: 'virnucpro', repoDir: '/opt/v', modelType: '300' } }).caseTarget()
+    expect(real.target).toMatchObject({ kind: 'virnucpro', chunkLength: 300 })
+    const tiny = services({ target: { kind: 'reference', modelSize: 'tiny', seed: 7 } }).caseTarget()
+    expect(tiny.seed).toBe(7)
+    expect(tiny.shapes).toEqual(services({ target: { kind: 'reference', modelSize: 'tiny' } }).caseTarget().shapes)
+    expect(tiny.shapes).not.toEqual(services({ target: { kind: 'reference', modelSize: 'full' } }).caseTarget().shapes)
+  })
+
+  it('python: the configured interpreter is the one probed first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'python-option-'))
+    const fake = join(dir, 'python')
+    // A stand-in that answers the locator's probe as a Python with torch would, under a name no real Python has.
+    await writeFile(fake, `#!/bin/sh\necho '${JSON.stringify({ ...PY, executable: fake })}'\n`)
+    await chmod(fake, 0o755)
+    expect((await services({ python: fake }).python()).executable).toBe(fake)
+  })
+
+  it('gpus: the listed GPUs, without asking nvidia-smi; auto asks it', async () => {
+    const detect = async (): Promise<{ index: number }[]> => [{ index: 0 }, { index: 1 }, { index: 2 }]
+    expect(await harnessGpus(resolveConfig({ gpus: [2, 3] }, {}), () => Promise.reject(new Error('must not detect')))).toEqual([2, 3])
+    expect(await harnessGpus(resolveConfig({}, {}), detect)).toEqual([0, 1, 2])
+  })
+
+  it('sampleIntervalMs, timeoutSeconds, killGraceSeconds, progress, runsDir: what the runner is given', () => {
+    const s = services({ sampleIntervalMs: 750, timeoutSeconds: 9, killGraceSeconds: 3, progress: 'off', runsDir: 'elsewhere/runs' })
+    expect(s.runOptions(PY, ENV)).toEqual({ runsDir: resolve('elsewhere/runs'), timeoutSeconds: 9, sampleIntervalMs: 750, progress: 'off', killGraceSeconds: 3, python: PY, environment: ENV })
+    expect(s.samplePlace).toEqual({ onGpu: false, cacheDir: resolve('elsewhere/runs') })
+  })
+
+  it('reportsDir: where the case store is', () => {
+    expect(services({ reportsDir: 'elsewhere/reports' }).store.dir).toBe(join(resolve('elsewhere/reports'), '.cases', 'session-1'))
+  })
+
+  it('strict: what the benchmarks check after each run', () => {
+    const spec = { title: 't', kind: 'scaling' as const, file: '/x/benches/a.bench.ts', sample: committed('fixtures/samples/synth-tiny-fixed500-s42.fa') }
+    expect(new CaseSession(spec, services({ strict: true })).strict).toBe(true)
+    expect(new CaseSession(spec, services({})).strict).toBe(false)
+  })
+
+  it('thresholds: what a case is evaluated against', () => {
+    const scaling = buildScalingCase({ gpuCounts: [1, 2], efficiency: 0.8, repeats: 1 })
+    const strictBand = services({ thresholds: { speedup: { '2': { min: 1.95 } } } }).evaluate(scaling, undefined)
+    const looseBand = services({ thresholds: { speedup: { '2': { min: 1.1 } } } }).evaluate(scaling, undefined)
+    expect(strictBand.warnings.map((w) => w.metric)).toContain('speedup.2gpu')
+    expect(looseBand.warnings.map((w) => w.metric)).not.toContain('speedup.2gpu')
+  })
+
+  it('repeats: the runs each benchmark declares, unless the case sets its own', () => {
+    expect(repeatsFor({}, resolveConfig({ repeats: 3 }, {}))).toBe(3)
+    expect(repeatsFor({}, resolveConfig({}, { BENCH_REPEATS: '4' }))).toBe(4)
+    expect(repeatsFor({ repeats: 2 }, resolveConfig({ repeats: 3 }, {}))).toBe(2)
+  })
+
+  it('freshVanilla: off unless asked for, by option or VALIDATE_FRESH_VANILLA', () => {
+    expect(resolveConfig({}, {}).freshVanilla).toBe(false)
+    expect(resolveConfig({ freshVanilla: true }, {}).freshVanilla).toBe(true)
+    expect(resolveConfig({}, { VALIDATE_FRESH_VANILLA: '1' }).freshVanilla).toBe(true)
+  })
+
+  it('covers every option of the schema', async () => {
+    const text = await readFile(new URL(import.meta.url), 'utf8')
+    for (const key of Object.keys(resolveConfig({}, {}))) expect(text, `no test names the option ${key}`).toMatch(new RegExp(`it\\('[^']*\\b${key}\\b`))
+  })
+})
