@@ -15,6 +15,8 @@ export type BatchPolicy =
   | { kind: 'per-sequence' }
   /** Real VirNucPro v2 ESM-2: FFD packing into the budget with varlen attention, so no padding and Σℓ² per sequence. */
   | { kind: 'packed'; budget: number }
+  /** A fixed number of sequences per batch, padded to the batch's longest; order assumed length-sorted (least padding). */
+  | { kind: 'fixed-count'; sequences: number }
 
 export interface BatchWork {
   sequences: number
@@ -39,6 +41,8 @@ export function describePolicy(policy: BatchPolicy): string {
       return 'one sequence per forward pass'
     case 'packed':
       return `packed batches of ≤ ${policy.budget} tokens, varlen attention (no padding)`
+    case 'fixed-count':
+      return `batches of ${policy.sequences} sequences padded to their longest (order assumed length-sorted)`
   }
 }
 
@@ -121,6 +125,34 @@ function shortestFirst(tokens: LengthCounts, budget: number, out: Batches): void
   if (open > 0) out.add(open, max)
 }
 
+function fixedCount(tokens: LengthCounts, size: number, out: Batches): void {
+  let open = 0
+  let max = 0
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const [length, count] = tokens[i]!
+    let left = count
+    while (left > 0) {
+      if (open === 0) {
+        max = length
+        const full = Math.floor(left / size)
+        if (full > 0) {
+          out.add(size, length, full)
+          left -= full * size
+          continue
+        }
+      }
+      const take = Math.min(left, size - open)
+      open += take
+      left -= take
+      if (open === size) {
+        out.add(open, max)
+        open = 0
+      }
+    }
+  }
+  if (open > 0) out.add(open, max)
+}
+
 /** The work one embedding stage does on sequences of the given token counts under `policy`. */
 export function batchWork(tokens: LengthCounts, policy: BatchPolicy): BatchWork {
   let sequences = 0
@@ -143,6 +175,9 @@ export function batchWork(tokens: LengthCounts, policy: BatchPolicy): BatchWork 
       out.paddedTokens = sum
       out.paddedSquaredTokens = sumSquares
       out.batches = sequences
+      break
+    case 'fixed-count':
+      fixedCount(tokens, policy.sequences, out)
       break
     case 'packed':
       out.paddedTokens = sum

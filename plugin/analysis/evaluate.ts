@@ -98,11 +98,10 @@ function realSampleCheck(
   notEvaluated: NotEvaluated[],
 ): Projection[] {
   const target = thresholds.realSampleHours
-  const meanLength = caseResult.params['meanLength']
   const { projections, notProjected } = projectRealSample(scaling, {
     caseId: caseResult.id,
     manifest,
-    measuredMeanLength: typeof meanLength === 'number' ? meanLength : null,
+    runs: caseResult.runs,
     measuredIsRealSample: caseResult.sample.name === manifest.name,
     target,
   })
@@ -115,7 +114,8 @@ function realSampleCheck(
   }
   const hours = atTarget.measured?.hours ?? atTarget.hours
   const ceiling = target.target * (1 + target.tolerance)
-  if (hours > ceiling) {
+  // A projection warns only when its whole interval is over; a measured full run when it is over.
+  if (atTarget.measured !== null ? hours > ceiling : atTarget.verdict === 'over target') {
     warnings.push({
       code: 'real-sample-over-target',
       caseId: caseResult.id,
