@@ -4,13 +4,12 @@
  *   npx tsx scripts/project.ts --from REPORT.json|RUN_DIR [--from …] --sample MANIFEST.json|FASTA|FASTQ[.gz]
  *     [--gpus 1,2,4,8] [--json]
  */
-import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runScript, UsageError } from './cli-support.ts'
-import { calibrationRuns, projectSample, workFromManifest, workFromRunTotals, type ManifestLike } from '../plugin/analysis/projection.ts'
-import { sampleWorkFromProfile, targetModel, type SampleWork } from '../plugin/analysis/sample-work.ts'
-import { describeProfile, recoverSampleProfile } from '../plugin/data/sample-profile.ts'
-import type { RunResult } from '../plugin/model/run-result.ts'
+import { calibrationRuns, projectSample, workFromManifest, type ManifestLike } from '../plugin/analysis/projection.ts'
+import { runChunkLength, sampleWorkFromProfile, targetModel, type SampleWork } from '../plugin/analysis/sample-work.ts'
+import { measuredWorkLookup } from '../plugin/data/measured-work.ts'
+import { describeProfile } from '../plugin/data/sample-profile.ts'
 import { DEFAULT_THRESHOLDS } from '../plugin/model/thresholds.ts'
 import { projectedTime, verdictText } from '../plugin/report/format-projection.ts'
 import { loadManifestLike } from '../plugin/report/load-manifest.ts'
@@ -60,24 +59,6 @@ function parseCommandLine(argv: string[]): Command {
   return { from: values.from, sample: values.sample, gpus, json: values.json, cacheDir: values['cache-dir'] }
 }
 
-function chunkLengthOf(run: RunResult): number {
-  const at = run.command.indexOf('-m')
-  const value = at >= 0 ? Number(run.command[at + 1]) : NaN
-  return Number.isInteger(value) && value > 0 ? value : 500
-}
-
-/** Exact work for every measured sample that can be described or regenerated here; totals otherwise. */
-async function measuredWork(runs: readonly RunResult[], cacheDir: string): Promise<(run: RunResult) => SampleWork> {
-  const cache = new Map<string, SampleWork>()
-  for (const run of runs) {
-    const key = `${run.sample.name}\u0000${chunkLengthOf(run)}`
-    if (cache.has(key)) continue
-    const profile = await recoverSampleProfile(run.sample, chunkLengthOf(run), resolve(cacheDir))
-    cache.set(key, profile === null ? workFromRunTotals(run) : sampleWorkFromProfile(run.sample.name, profile.inputRecords, profile.bases, profile.work, targetModel(run)))
-  }
-  return (run) => cache.get(`${run.sample.name}\u0000${chunkLengthOf(run)}`) ?? workFromRunTotals(run)
-}
-
 runScript('project', USAGE, parseCommandLine, async (command) => {
   const all = (await Promise.all(command.from.map(loadRuns))).flat().filter((r) => r.outcome === 'succeeded')
   const first = all[0]
@@ -86,7 +67,7 @@ runScript('project', USAGE, parseCommandLine, async (command) => {
   const runs = all.filter((r) => r.target.kind === first.target.kind && r.mode === first.mode)
   const dropped = all.length - runs.length
   const target = targetModel(first)
-  const workFor = await measuredWork(runs, command.cacheDir)
+  const workFor = await measuredWorkLookup(runs, command.cacheDir)
   const calibration = calibrationRuns(runs, workFor)
   let sample: SampleWork
   let sequenceCount: number
@@ -96,7 +77,7 @@ runScript('project', USAGE, parseCommandLine, async (command) => {
     sample = workFromManifest(manifest, target, framesPerInput)
     sequenceCount = manifest.sequenceCount
   } else {
-    const profile = await describeProfile(command.sample, chunkLengthOf(first))
+    const profile = await describeProfile(command.sample, runChunkLength(first))
     const name = command.sample.split('/').pop() ?? command.sample
     sample = sampleWorkFromProfile(name, profile.inputRecords, profile.bases, profile.work, target)
     sequenceCount = profile.inputRecords

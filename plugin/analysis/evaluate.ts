@@ -7,6 +7,7 @@ import type { Thresholds, Warning } from '../model/thresholds.ts'
 import { amdahlSpeedup } from './amdahl.ts'
 import { fixed, percent, times } from './format-numbers.ts'
 import { projectRealSample, type ManifestLike } from './projection.ts'
+import { projectionCheckWarnings } from './projection-check.ts'
 import { analyseScaling, measurableRuns } from './scaling.ts'
 import type { CaseAnalysis, NotEvaluated, Projection, ScalingAnalysis } from './schema.ts'
 import { summarise } from './statistics.ts'
@@ -161,6 +162,7 @@ export function evaluateCase(caseResult: CaseResult, thresholds: Thresholds, man
   analysis.scaling = scaling
   if (caseResult.kind === 'scaling') speedupChecks(caseId, scaling, thresholds, warnings, notEvaluated)
   utilisationChecks(caseId, scaling, thresholds, warnings, notEvaluated)
+  warnings.push(...projectionCheckWarnings(caseId, caseResult.projectionChecks ?? []))
   if (manifest !== undefined) {
     analysis.projections = realSampleCheck(caseResult, scaling, thresholds, manifest, warnings, notEvaluated)
   } else if (PROJECTING_KINDS.has(caseResult.kind)) {

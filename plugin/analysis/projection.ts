@@ -12,6 +12,7 @@ import { fitCostModel, fitUncertainty, predictStages, verdict, type CalibrationR
 import { tokensPerSequence } from './flops.ts'
 import {
   EMBEDDING_COST_STAGES,
+  runChunkLength,
   sampleWorkFromProfile,
   stageWork,
   targetModel,
@@ -88,12 +89,6 @@ export function calibrationRuns(runs: readonly RunResult[], workFor: (run: RunRe
   })
 }
 
-function chunkLengthOf(run: RunResult): number {
-  const at = run.command.indexOf('-m')
-  const value = at >= 0 ? Number(run.command[at + 1]) : NaN
-  return Number.isInteger(value) && value > 0 ? value : 500
-}
-
 /**
  * A measured sample's work when its sequences are not at hand: counts from the run, and one token length per
  * embedding stage from the run's token totals (Σℓ exact; Σℓ² and padding as if every frame had the mean length).
@@ -102,7 +97,7 @@ export function workFromRunTotals(run: RunResult): SampleWork {
   const stage = (name: EmbeddingStage): StageTiming | undefined => run.stages.find((s) => s.stage === name)
   const frames = run.counts.orfFrames ?? stage('PROTEIN_FEATURES')?.recordsIn ?? 0
   const chunks = run.counts.chunks ?? run.counts.inputRecords ?? 0
-  const chunkLength = chunkLengthOf(run)
+  const chunkLength = runChunkLength(run)
   const target = targetModel(run)
   const assumptions: string[] = []
   const tokens = {} as SampleWork['tokens']

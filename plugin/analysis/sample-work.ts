@@ -46,6 +46,12 @@ function flagValue(command: readonly string[], flag: string): string | undefined
   return at >= 0 ? command[at + 1] : undefined
 }
 
+/** The chunk length a run used (`-m`; 500, the pipeline's default, when the command does not say). */
+export function runChunkLength(run: Pick<RunResult, 'command'>): number {
+  const value = Number(flagValue(run.command, '-m'))
+  return Number.isInteger(value) && value > 0 ? value : 500
+}
+
 /**
  * The target's batching as its run was configured: the reference pipeline's token budgets (cli.py: ESM-2 16,384 on
  * CUDA, 4,096 on CPU, DNABERT 4× that, or `--batch-tokens`), vanilla mode's per-sequence DNABERT and fair-esm 2048; the

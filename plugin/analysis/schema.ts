@@ -158,3 +158,4 @@ export type CaseAnalysis = z.infer<typeof CaseAnalysisSchema>
 
 export const SummaryStatusSchema = z.enum(['pass', 'pass-with-warnings', 'fail'])
 export type SummaryStatus = z.infer<typeof SummaryStatusSchema>
+

@@ -5,7 +5,7 @@ import { CaseSession } from './case-session.ts'
 import type { SampleSpec } from './samples.ts'
 
 /** Each pipeline run is one tinybench sample: no warm-up run, exactly `repeats` runs. */
-function onceOptions(repeats: number): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
+export function onceOptions(repeats: number): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
   return { iterations: repeats, time: 0, warmupIterations: 0, warmupTime: 0 }
 }
 
@@ -22,13 +22,13 @@ export interface ScalingOptions extends BenchmarkOptions {
   gpus: number[]
 }
 
-function callerFile(): string {
+export function callerFile(): string {
   // The bench file that called us: the third frame of a fresh stack (this function, the API function, the file).
   const line = new Error().stack?.split('\n').find((frame) => /\/(benches|validations)\//.test(frame)) ?? ''
   return /\(?(?:file:\/\/)?([^():]+\.ts)/.exec(line)?.[1] ?? 'unknown'
 }
 
-function repeatsFrom(options: BenchmarkOptions): number {
+export function repeatsFrom(options: BenchmarkOptions): number {
   const fromEnv = Number(process.env.BENCH_REPEATS)
   return options.repeats ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1)
 }

@@ -4,6 +4,7 @@ import { loadManifestLike } from '../report/load-manifest.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
 import type { CaseKind, CaseResult } from '../model/case-result.ts'
 import type { Comparison } from '../model/validation.ts'
+import type { ProjectionCheck } from '../model/projection-check.ts'
 import type { RunResult } from '../model/run-result.ts'
 import type { Warning } from '../model/thresholds.ts'
 import { CaseStore } from '../report/case-store.ts'
@@ -88,6 +89,7 @@ export class CaseSession {
   private prepared: Promise<Prepared | { missing: string }> | undefined
   private readonly runs: RunResult[] = []
   private readonly comparisons: Comparison[] = []
+  private readonly projectionChecks: ProjectionCheck[] = []
   private readonly skipReasons: string[] = []
   private readonly emitted = new Set<string>()
   private error: string | null = null
@@ -176,6 +178,10 @@ export class CaseSession {
     return result
   }
 
+  recordProjectionCheck(check: ProjectionCheck): void {
+    this.projectionChecks.push(check)
+  }
+
   recordComparison(comparison: Comparison): void {
     this.comparisons.push(comparison)
   }
@@ -207,6 +213,7 @@ export class CaseSession {
       params: this.spec.params ?? {},
       runs: [...this.runs],
       comparisons: [...this.comparisons],
+      ...(this.projectionChecks.length === 0 ? {} : { projectionChecks: [...this.projectionChecks] }),
       warnings: [],
       startedAtMs: this.startedAtMs,
       endedAtMs: Date.now(),

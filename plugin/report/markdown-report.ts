@@ -1,5 +1,6 @@
 /** The report for people: status first, then tables; every number says how it was obtained. */
 import { projectedTime, verdictText } from './format-projection.ts'
+import { projectionChecksSection } from './sections/projection-checks.ts'
 import { duration, fixed, percent, times } from '../analysis/format-numbers.ts'
 import type { ScalingAnalysis } from '../analysis/schema.ts'
 import { STAGE_GROUP_TITLES, STAGE_TITLES } from '../model/stages.ts'
@@ -279,7 +280,7 @@ export function renderMarkdown(report: Report, context: RenderContext): string {
   }
   const stageLines = report.cases.flatMap(stageSection)
   if (stageLines.length > 0) lines.push('## Per-stage breakdown', '', ...stageLines)
-  lines.push(...gpuSection(report), ...efficiencySection(report), ...projectionSection(report), ...warningsSection(report), ...notEvaluatedSection(report), ...validationsSection(report))
+  lines.push(...gpuSection(report), ...efficiencySection(report), ...projectionSection(report), ...projectionChecksSection(report.projectionChecks), ...warningsSection(report), ...notEvaluatedSection(report), ...validationsSection(report))
   if (context.charts.length > 0) lines.push('## Charts', '', ...context.charts.map((c) => `- [${c.title}](${c.path})`), '')
   lines.push(...methodSection(report))
   return lines.join('\n')
