@@ -30,8 +30,8 @@ export function projectionCheckWarnings(caseId: string, checks: readonly Project
     .map((c) => ({
       code: 'projection-check-miss',
       caseId,
-      metric: `projectionCheck.${c.sample}.${c.gpus}gpu`,
-      measured: c.errorFraction,
+      metric: `projectionCheck.${c.sample}.${c.gpus}gpu.errorPercent`,
+      measured: Math.round(c.errorFraction * 1000) / 10,
       target: `within ±${percent(PROJECTION_CHECK_TOLERANCE)} of the measured time, measured inside the interval`,
       shortfall: `${percent(Math.abs(c.errorFraction))} off${c.inside ? '' : ', measured outside the interval'}`,
       basis: `projected ${c.projectedSeconds.toFixed(1)} s (${c.low.toFixed(1)}–${c.high.toFixed(1)} s) vs measured ${c.measuredSeconds.toFixed(1)} s`,
