@@ -24,7 +24,7 @@ const TRUTH: Partial<Record<CostStage, Record<CostTerm, number>>> = {
   PROTEIN_FEATURES: { fixed: 0.3, records: 4e-5, flops: 2.2e-15, batches: 2e-3 },
   NUCLEOTIDE_FEATURES: { fixed: 0.1, records: 6e-5, flops: 2e-15, batches: 1e-3 },
   TRANSLATION: { fixed: 0.05, records: 5e-7, flops: 0, batches: 0 },
-  START_UP: { fixed: 5.4, records: 1e-5, flops: 0, batches: 0 },
+  START_UP: { fixed: 5.4, records: 0, flops: 0, batches: 0 },
 }
 const LOAD: Partial<Record<CostStage, number>> = { NUCLEOTIDE_FEATURES: 1.4 }
 
@@ -47,6 +47,7 @@ describe('fitCostModel', () => {
       for (const term of fit.terms) expect(fit.coefficients[term] / coefficients[term]).toBeCloseTo(1, 4)
     }
     expect(model.stages.find((f) => f.stage === 'PROTEIN_FEATURES')?.terms).toEqual(['flops', 'fixed', 'records', 'batches'])
+    expect(model.stages.find((f) => f.stage === 'START_UP')?.terms).toEqual(['fixed'])
     expect(model.stages.find((f) => f.stage === 'NUCLEOTIDE_FEATURES')?.loadSeconds).toBeCloseTo(1.4, 10)
   })
   it('projects a sample it never saw from the recovered coefficients, and claims only the narrowest interval', () => {

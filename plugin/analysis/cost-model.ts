@@ -17,7 +17,9 @@ export const COST_TERMS = ['fixed', 'records', 'flops', 'batches'] as const
 export type CostTerm = (typeof COST_TERMS)[number]
 
 const EMBEDDING_PRIORITY: readonly CostTerm[] = ['flops', 'fixed', 'records', 'batches']
-const START_UP_PRIORITY: readonly CostTerm[] = ['fixed', 'records']
+// Outside the stages the pipeline only starts (interpreter, imports, model preload) and exits: input is read inside
+// CHUNKING. A per-input slope fitted here would be noise, and extrapolating it tenfold would multiply that noise.
+const START_UP_PRIORITY: readonly CostTerm[] = ['fixed']
 const PLAIN_PRIORITY: readonly CostTerm[] = ['records', 'fixed']
 
 export function costPriority(stage: CostStage): readonly CostTerm[] {
