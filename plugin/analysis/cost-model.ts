@@ -110,7 +110,12 @@ export function predictWall(model: CostModel, work: Record<CostStage, StageWork>
   return predictStages(model, work).reduce((s, p) => s + p.seconds, 0)
 }
 
-/** Half-width of the interval with one calibration sample: no residual exists, so this is a stated prior. */
+/**
+ * Half-width of the interval with one calibration sample: no residual exists, so this is a stated prior. Basis: the
+ * one-run projections between the four committed H200 samples (docs/results/h200x1-2026-11-29-tuned) were within 13 %
+ * when the calibration run was not dominated by fixed costs; from the 100-read sample (6 of its 8 s fixed) they were
+ * 79–145 % over, which no prior covers: calibrate on a run whose variable work dominates.
+ */
 export const SINGLE_RUN_HALF_WIDTH = 0.25
 /** Narrowest interval ever claimed: run-to-run noise of a pipeline wall time is seldom below this. */
 export const MIN_HALF_WIDTH = 0.03
