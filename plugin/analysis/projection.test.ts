@@ -25,6 +25,17 @@ describe('projectSample', () => {
     expect(one?.high).toBeGreaterThan(run.wallSeconds)
     expect(one?.stages.find((s) => s.stage === 'PROTEIN_FEATURES')?.basis).toMatch(/load 30\.00 s measured/)
   })
+  it('takes a stage’s load from its `load` phase when the run result has phases (the real tool’s phase split)', () => {
+    const run = buildRun({ gpuCount: 1, modelLoadSeconds: { PROTEIN_FEATURES: 30 } })
+    const phases = [
+      { name: 'load', seconds: 12, basis: 'log' },
+      { name: 'inference', seconds: 40, basis: 'log' },
+      { name: 'waiting', seconds: 8, basis: 'log' },
+    ]
+    const withPhases = { ...run, stages: run.stages.map((s) => (s.stage === 'PROTEIN_FEATURES' ? { ...s, phases } : s)) }
+    const [point] = calibrationRuns([withPhases], workFromRunTotals)
+    expect(point?.stages.find((s) => s.stage === 'PROTEIN_FEATURES')?.loadSeconds).toBe(12)
+  })
   it('divides the data-parallel stages by the efficiency measured at N, and leaves serial stages as they are', () => {
     const runs = buildScalingCase({ gpuCounts: [1, 4], repeats: 1, efficiency: 0.9 }).runs
     const four = projectSample({
