@@ -7,6 +7,7 @@ import type { Thresholds, Warning } from '../model/thresholds.ts'
 import { amdahlSpeedup } from './amdahl.ts'
 import { fixed, percent, times } from './format-numbers.ts'
 import { projectRealSample, type ManifestLike } from './projection.ts'
+import { projectionCheckWarnings } from './projection-check.ts'
 import { analyseScaling, measurableRuns } from './scaling.ts'
 import type { CaseAnalysis, NotEvaluated, Projection, ScalingAnalysis } from './schema.ts'
 import { summarise } from './statistics.ts'
@@ -98,11 +99,10 @@ function realSampleCheck(
   notEvaluated: NotEvaluated[],
 ): Projection[] {
   const target = thresholds.realSampleHours
-  const meanLength = caseResult.params['meanLength']
   const { projections, notProjected } = projectRealSample(scaling, {
     caseId: caseResult.id,
     manifest,
-    measuredMeanLength: typeof meanLength === 'number' ? meanLength : null,
+    runs: caseResult.runs,
     measuredIsRealSample: caseResult.sample.name === manifest.name,
     target,
   })
@@ -115,7 +115,8 @@ function realSampleCheck(
   }
   const hours = atTarget.measured?.hours ?? atTarget.hours
   const ceiling = target.target * (1 + target.tolerance)
-  if (hours > ceiling) {
+  // A projection warns only when its whole interval is over; a measured full run when it is over.
+  if (atTarget.measured !== null ? hours > ceiling : atTarget.verdict === 'over target') {
     warnings.push({
       code: 'real-sample-over-target',
       caseId: caseResult.id,
@@ -161,6 +162,7 @@ export function evaluateCase(caseResult: CaseResult, thresholds: Thresholds, man
   analysis.scaling = scaling
   if (caseResult.kind === 'scaling') speedupChecks(caseId, scaling, thresholds, warnings, notEvaluated)
   utilisationChecks(caseId, scaling, thresholds, warnings, notEvaluated)
+  warnings.push(...projectionCheckWarnings(caseId, caseResult.projectionChecks ?? []))
   if (manifest !== undefined) {
     analysis.projections = realSampleCheck(caseResult, scaling, thresholds, manifest, warnings, notEvaluated)
   } else if (PROJECTING_KINDS.has(caseResult.kind)) {

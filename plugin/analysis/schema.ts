@@ -95,34 +95,45 @@ export const ScalingAnalysisSchema = z.object({
 })
 export type ScalingAnalysis = z.infer<typeof ScalingAnalysisSchema>
 
-export const GroupThroughputSchema = z.object({
-  group: StageGroupSchema,
-  /** Records per second once the fixed per-run cost (model load) is taken out. */
-  recordsPerSecond: z.number(),
-  /** Records this group handles per input sequence in the measured sample (e.g. ORF frames per read). */
-  recordsPerInputSequence: z.number(),
-  fixedSeconds: z.number(),
+export const ProjectionVerdictSchema = z.enum(['within target', 'over target', 'undecided'])
+export type ProjectionVerdict = z.infer<typeof ProjectionVerdictSchema>
+
+export const StageProjectionSchema = z.object({
+  /** A pipeline stage, or START_UP (wall time outside the stages). */
+  stage: z.string(),
+  seconds: z.number(),
+  basis: z.string(),
 })
-export type GroupThroughput = z.infer<typeof GroupThroughputSchema>
+
+export const ProjectionUncertaintySchema = z.object({
+  /** Relative half-width: the interval is seconds × (1 ± halfWidth). */
+  halfWidth: z.number(),
+  basis: z.string(),
+  leaveOneOut: z.array(z.object({ sample: z.string(), projectedSeconds: z.number(), measuredSeconds: z.number(), errorFraction: z.number() })),
+  repeatSpread: z.number().nullable(),
+})
 
 export const ProjectionSchema = z.object({
   caseId: z.string(),
   sample: z.string(),
   sequenceCount: z.number(),
-  gpus: z.number().int().positive(),
+  gpus: z.number().int().nonnegative(),
   seconds: z.number(),
   hours: z.number(),
+  /** The interval the projection claims, seconds. */
+  low: z.number(),
+  high: z.number(),
   basis: z.string(),
   assumptions: z.array(z.string()),
-  inputs: z.object({
-    measuredGpus: z.number().int().nonnegative(),
-    measuredInputRecords: z.number(),
-    lengthFactor: z.number(),
-    perRunOverheadSeconds: z.number(),
-    throughputs: z.array(GroupThroughputSchema),
-  }),
+  /** Per-stage projected seconds, each with how it was obtained. */
+  stages: z.array(StageProjectionSchema),
+  uncertainty: ProjectionUncertaintySchema,
+  /** What the cost model was fitted to. */
+  calibration: z.object({ gpus: z.number().int().nonnegative(), samples: z.array(z.string()), target: z.string() }),
   target: z.object({ hours: z.number(), tolerance: z.number(), gpus: z.number().int().positive() }).nullable(),
-  /** Within target × (1 + tolerance); null when this GPU count is not the target's. */
+  /** The interval against target × (1 + tolerance); null when this GPU count is not the target's. */
+  verdict: ProjectionVerdictSchema.nullable(),
+  /** verdict === 'within target'; null when this GPU count is not the target's. */
   withinTarget: z.boolean().nullable(),
   /** A real full-sample run, when one was measured: shown side by side with the projection. */
   measured: z.object({ wallSeconds: z.number(), hours: z.number(), source: z.string() }).nullable(),
@@ -147,3 +158,4 @@ export type CaseAnalysis = z.infer<typeof CaseAnalysisSchema>
 
 export const SummaryStatusSchema = z.enum(['pass', 'pass-with-warnings', 'fail'])
 export type SummaryStatus = z.infer<typeof SummaryStatusSchema>
+

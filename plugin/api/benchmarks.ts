@@ -7,7 +7,7 @@ import { CaseSession } from './case-session.ts'
 import { manifestPathOf, type ManifestRef, type SampleSpec } from './samples.ts'
 
 /** Each pipeline run is one tinybench sample: no warm-up run, exactly `repeats` runs. */
-function onceOptions(repeats: number): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
+export function onceOptions(repeats: number): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
   return { iterations: repeats, time: 0, warmupIterations: 0, warmupTime: 0 }
 }
 
@@ -24,7 +24,7 @@ export interface ScalingOptions extends BenchmarkOptions {
   gpus: number[]
 }
 
-function callerFile(): string {
+export function callerFile(): string {
   // The bench file that called us: the third frame of a fresh stack (this function, the API function, the file).
   const line = new Error().stack?.split('\n').find((frame) => /\/(benches|validations)\//.test(frame)) ?? ''
   return /\(?(?:file:\/\/)?([^():]+\.ts)/.exec(line)?.[1] ?? 'unknown'

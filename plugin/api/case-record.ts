@@ -1,6 +1,7 @@
 /** What one case accumulates while it runs: its runs, comparisons, skip reasons and error. No I/O. */
 import type { CaseKind, CaseResult } from '../model/case-result.ts'
 import type { RunResult } from '../model/run-result.ts'
+import type { ProjectionCheck } from '../model/projection-check.ts'
 import type { Comparison } from '../model/validation.ts'
 
 /** What a case is, independent of what it has gathered so far. */
@@ -16,6 +17,7 @@ export class CaseRecord {
   readonly startedAtMs: number
   private readonly runs: RunResult[] = []
   private readonly comparisons: Comparison[] = []
+  private readonly projectionChecks: ProjectionCheck[] = []
   private readonly skipReasons: string[] = []
   private failure: string | null = null
 
@@ -38,6 +40,10 @@ export class CaseRecord {
     this.comparisons.push(comparison)
   }
 
+  addProjectionCheck(check: ProjectionCheck): void {
+    this.projectionChecks.push(check)
+  }
+
   /** Why part of the case is not measured here; each reason once. */
   noteSkip(reason: string): void {
     if (!this.skipReasons.includes(reason)) this.skipReasons.push(reason)
@@ -57,6 +63,7 @@ export class CaseRecord {
       sample,
       runs: [...this.runs],
       comparisons: [...this.comparisons],
+      ...(this.projectionChecks.length === 0 ? {} : { projectionChecks: [...this.projectionChecks] }),
       warnings: [],
       startedAtMs: this.startedAtMs,
       endedAtMs,

@@ -1,6 +1,7 @@
 import type { ManifestLike } from '../analysis/projection.ts'
 import { runEfficiency } from '../analysis/run-efficiency.ts'
 import type { CaseKind, CaseResult } from '../model/case-result.ts'
+import type { ProjectionCheck } from '../model/projection-check.ts'
 import type { RunResult } from '../model/run-result.ts'
 import type { Warning } from '../model/thresholds.ts'
 import type { Comparison } from '../model/validation.ts'
@@ -124,6 +125,10 @@ export class CaseSession {
     const error = this.record.error
     if (error !== null) throw new Error(error)
     return result
+  }
+
+  recordProjectionCheck(check: ProjectionCheck): void {
+    this.record.addProjectionCheck(check)
   }
 
   recordComparison(comparison: Comparison): void {

@@ -45,7 +45,8 @@ export function synthetic(options: SyntheticSample): SampleSpec {
   const nameFor = (preset: Preset): string =>
     `synth-${preset}-${profile}-s${options.seed}${options.orfRate === undefined ? '' : `-orf${options.orfRate}`}`
   return {
-    label: typeof options.preset === 'string' ? nameFor(options.preset) : `synthetic ${options.preset.gpu} (GPU) / ${options.preset.cpu} (CPU)`,
+    // Profile and seed in the label too: two samples of one size must not share a case name.
+    label: typeof options.preset === 'string' ? nameFor(options.preset) : `synthetic ${options.preset.gpu} (GPU) / ${options.preset.cpu} (CPU) ${profile} s${options.seed}`,
     async resolve({ onGpu, cacheDir }) {
       const preset = presetFor(onGpu)
       const name = nameFor(preset)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { detectSequenceFormat, isGzipFile, readSequences } from './fasta-reader.ts'
+import { WorkProfileSchema } from '../model/work-profile.ts'
 import { SequenceStatsAccumulator } from './sequence-stats.ts'
 
 const count = z.number().int().nonnegative()
@@ -61,6 +62,12 @@ export const SampleManifestSchema = z.strictObject({
   chunksWithOrf: count.optional(),
   /** Stop-free frames: the number of sequences the embedding stages see (estimate until a run confirms it). */
   orfFrames: count.optional(),
+  /**
+   * The exact nucleotide-frame and protein length distributions (vanilla rules), from which each target's token
+   * counts, attention (Σ L²) and batch padding follow. Absent in older manifests: projections then say what lengths
+   * they assumed.
+   */
+  work: WorkProfileSchema.optional(),
   /** JSON paths (e.g. "path", "sha256") whose values are placeholders still to be filled in. */
   placeholders: z.array(z.string()).optional(),
   notes: z.array(z.string()).optional(),
@@ -109,7 +116,7 @@ export interface DescribeSampleOptions {
 
 /**
  * Streams a FASTA/FASTQ (gzip allowed) once and measures it: counts, length distribution, GC, vanilla chunk and
- * stop-free frame counts, file hash. Memory stays bounded by the number of distinct lengths.
+ * stop-free frame counts with the frame and protein length distributions (the work profile), file hash. Memory stays bounded by the number of distinct lengths.
  */
 export async function describeSample(path: string, options: DescribeSampleOptions = {}): Promise<SampleManifest> {
   const format = await detectSequenceFormat(path)
@@ -137,6 +144,7 @@ export async function describeSample(path: string, options: DescribeSampleOption
       chunks: summary.chunks,
       chunksWithOrf: summary.chunksWithOrf,
       orfFrames: summary.orfFrames,
+      work: stats.workProfile(),
     },
     path,
   )

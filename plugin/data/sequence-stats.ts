@@ -1,4 +1,6 @@
-import { BASE_CODE, chunkSpans, frameCount, shouldSkipChunking, stopFreeFrameMask } from './vanilla-rules.ts'
+import type { LengthCounts, WorkProfile } from '../model/work-profile.ts'
+import { nucleotideFrameLength, stopFreeFrameLengths } from './frame-lengths.ts'
+import { BASE_CODE, chunkSpans, frameCount, shouldSkipChunking } from './vanilla-rules.ts'
 
 export interface LengthSummary {
   readonly min: number
@@ -54,11 +56,17 @@ export class SequenceStatsAccumulator {
   private chunksWithOrf = 0
   private orfFrames = 0
   private readonly lengthCounts = new Map<number, number>()
+  // Frame lengths are bounded by the chunk length: dense arrays indexed by length, no per-frame allocation.
+  private readonly proteinCounts: Float64Array
+  private readonly nucleotideCounts: Float64Array
+  private readonly residues = new Int32Array(6)
 
   constructor(readonly chunkLength: number) {
     if (!Number.isSafeInteger(chunkLength) || chunkLength < 1) {
       throw new RangeError(`chunkLength must be a positive integer, got ${chunkLength}`)
     }
+    this.proteinCounts = new Float64Array(Math.floor(chunkLength / 3) + 1)
+    this.nucleotideCounts = new Float64Array(chunkLength + 1)
   }
 
   add(sequence: Uint8Array | string): void {
@@ -81,10 +89,17 @@ export class SequenceStatsAccumulator {
       return
     }
     for (const span of chunkSpans(length, this.chunkLength)) {
-      const mask = stopFreeFrameMask(bytes, span.start, span.start + span.length)
+      const mask = stopFreeFrameLengths(bytes, span.start, span.start + span.length, this.residues)
       this.chunks++
-      if (mask !== 0) this.chunksWithOrf++
+      if (mask === 0) continue
+      this.chunksWithOrf++
       this.orfFrames += frameCount(mask)
+      for (let frame = 0; frame < 6; frame++) {
+        const residues = this.residues[frame]!
+        if (residues === 0) continue
+        this.proteinCounts[residues]!++
+        this.nucleotideCounts[nucleotideFrameLength(span.length, frame, residues)]!++
+      }
     }
   }
 
@@ -114,6 +129,19 @@ export class SequenceStatsAccumulator {
     return buckets
   }
 
+  /** The exact frame and protein length distributions the embedding stages will see (see WorkProfile). */
+  workProfile(): WorkProfile {
+    const { chunks, chunksWithOrf, orfFrames } = this.result()
+    return {
+      chunkLength: this.chunkLength,
+      chunks,
+      chunksWithOrf,
+      orfFrames,
+      nucleotideLengths: lengthCounts(this.nucleotideCounts),
+      proteinLengths: lengthCounts(this.proteinCounts),
+    }
+  }
+
   result(): SequenceStats {
     // The skip path turns an empty record into one (empty, ORF-less) chunk; V itself crashes on it.
     const skipped = shouldSkipChunking(this.maxLength, this.chunkLength)
@@ -130,4 +158,12 @@ export class SequenceStatsAccumulator {
       orfFrames: this.orfFrames,
     }
   }
+}
+
+function lengthCounts(dense: Float64Array): LengthCounts {
+  const pairs: LengthCounts = []
+  dense.forEach((count, length) => {
+    if (count > 0) pairs.push([length, count])
+  })
+  return pairs
 }

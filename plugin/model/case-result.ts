@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { RunResultSchema } from './run-result.ts'
 import { ComparisonSchema } from './validation.ts'
 import { WarningSchema } from './thresholds.ts'
+import { ProjectionCheckSchema } from './projection-check.ts'
 
 export const CASE_KINDS = ['scaling', 'throughput', 'memory', 'end-to-end', 'validation'] as const
 export const CaseKindSchema = z.enum(CASE_KINDS)
@@ -31,6 +32,8 @@ export const CaseResultSchema = z.object({
   runs: z.array(RunResultSchema),
   comparisons: z.array(ComparisonSchema),
   warnings: z.array(WarningSchema),
+  /** Held-out samples projected from a calibration sweep, then measured (projection-check cases). */
+  projectionChecks: z.array(ProjectionCheckSchema).optional(),
   startedAtMs: z.number(),
   endedAtMs: z.number(),
 })

@@ -63,6 +63,7 @@ export function buildReport(input: BuildReportInput): Report {
     cases,
     scaling: cases.filter((c) => c.kind === 'scaling' && c.analysis.scaling !== null).map((c) => c.analysis.scaling).filter((s) => s !== null),
     projections: cases.flatMap((c) => c.analysis.projections),
+    projectionChecks: cases.flatMap((c) => c.projectionChecks ?? []),
     warnings,
     validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),

@@ -5,12 +5,18 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { ManifestLike } from '../analysis/projection.ts'
+import { WorkProfileSchema } from '../model/work-profile.ts'
 
 export const ManifestLikeSchema = z.looseObject({
   name: z.string(),
   sequenceCount: z.number().int().positive(),
   length: z.looseObject({ mean: z.number().positive() }),
   baseline: z.looseObject({ wallSeconds: z.number().positive() }).nullish(),
+  bases: z.number().int().nonnegative().optional(),
+  chunkLength: z.number().int().positive().optional(),
+  chunks: z.number().int().nonnegative().optional(),
+  orfFrames: z.number().int().nonnegative().optional(),
+  work: WorkProfileSchema.optional(),
 })
 
 export async function loadManifestLike(path: string): Promise<ManifestLike> {

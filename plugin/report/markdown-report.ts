@@ -1,4 +1,6 @@
 /** The report for people: status first, then tables; every number says how it was obtained. */
+import { projectedTime, verdictText } from './format-projection.ts'
+import { projectionChecksSection } from './sections/projection-checks.ts'
 import { duration, fixed, percent, times } from '../analysis/format-numbers.ts'
 import type { ScalingAnalysis } from '../analysis/schema.ts'
 import { STAGE_GROUP_TITLES, STAGE_TITLES } from '../model/stages.ts'
@@ -160,10 +162,10 @@ function projectionSection(report: Report): string[] {
     p.sample,
     p.sequenceCount,
     p.gpus,
-    `${fixed(p.hours)} h`,
+    projectedTime(p.seconds, p.low, p.high),
     p.measured ? `${fixed(p.measured.hours)} h` : '—',
     p.target ? `< ${p.target.hours} h ± ${percent(p.target.tolerance)} on ${p.target.gpus}` : '—',
-    p.withinTarget === null ? '—' : p.withinTarget ? '✅ within' : '⚠️ over',
+    verdictText(p.verdict),
     p.basis,
   ])
   const first = report.projections[0]
@@ -227,7 +229,7 @@ function methodSection(report: Report): string[] {
       ? `- **GPU metrics** were sampled by nvidia-smi every ${intervals.join(', ')}; utilisation is "percent of time a kernel was running", averaged over the embedding stages (DNABERT-S + ESM-2).`
       : '- **GPU metrics**: no GPU samples in this report.',
     '- **Speedup** S(n) = T(1)/T(n) of median wall times; efficiency S(n)/n. Rows marked *projected* use Amdahl\'s law with the serial fraction f fitted by least squares (on 1/S) to the measured speedups.',
-    '- **Real-sample projections** use the measured per-stage-group throughput (records/s, model load counted once) × the sample manifest\'s sequence count, plus the measured start-up overhead; each row names its basis and assumptions.',
+    '- **Real-sample projections** use a per-stage cost model (fixed + per-record + padded FLOPs with the attention term + per-batch, NNLS-fitted to the measured runs; model load and start-up measured) applied to the work the manifest describes (frames and their length distribution under the target\'s batching); data-parallel stages divided over N GPUs with the measured (or Amdahl-fitted) efficiency; the interval comes from leave-one-out errors and repeat spread, and the verdict needs the whole interval on one side of the target; each row names its basis and assumptions.',
     `- **Thresholds** are soft: a miss is a warning${report.strict ? ' (strict mode: warnings fail the suite)' : ''}; a failed case is a failure.`,
     '',
   ]
@@ -273,7 +275,7 @@ export function renderMarkdown(report: Report, context: RenderContext): string {
   }
   const stageLines = report.cases.flatMap(stageSection)
   if (stageLines.length > 0) lines.push('## Per-stage breakdown', '', ...stageLines)
-  lines.push(...gpuSection(report), ...efficiencySection(report), ...projectionSection(report), ...warningsSection(report), ...notEvaluatedSection(report), ...validationsSection(report))
+  lines.push(...gpuSection(report), ...efficiencySection(report), ...projectionSection(report), ...projectionChecksSection(report.projectionChecks), ...warningsSection(report), ...notEvaluatedSection(report), ...validationsSection(report))
   if (context.charts.length > 0) lines.push('## Charts', '', ...context.charts.map((c) => `- [${c.title}](${c.path})`), '')
   lines.push(...methodSection(report))
   return lines.join('\n')

@@ -39,7 +39,7 @@ describe('MarkdownReport', () => {
     expect(markdown).toContain('| ESM-2 | 2 |')
     expect(markdown).toMatch(/\| ESM-2 Feature Extraction \| 1 \| 1\.0 min \| 0\.0 % \| 8000 \| 133\.3 \|/)
     expect(markdown).toContain('## GPU utilisation and memory')
-    expect(markdown).toMatch(/\| scaling-small \| real-1M \| 1000000 \| 4 \| \d+\.\d\d h \| — \|/)
+    expect(markdown).toMatch(/\| scaling-small \| real-1M \| 1000000 \| 4 \| \d+\.\d h, \d+\.\d–\d+\.\d h \| — \| .* \| ✅ within target \|/)
   })
   it('lists warnings with measured value, target, shortfall and basis', () => {
     expect(markdown).toMatch(/- ⚠ \*\*speedup-below-band\*\* \(scaling-small\): .*Measured 1\.56, target ≥ 1\.60× .*shortfall 0\.04× short of 1\.60× \(2 %\); basis: measured \(median of 3 runs\)\./)

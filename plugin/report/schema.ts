@@ -3,6 +3,7 @@
  * Published as JSON Schema in report.schema.json (scripts/write-schema.ts).
  */
 import { z } from 'zod'
+import { ProjectionCheckSchema } from '../model/projection-check.ts'
 import { CaseAnalysisSchema, NotEvaluatedSchema, ProjectionSchema, ScalingAnalysisSchema, SummaryStatusSchema } from '../analysis/schema.ts'
 import { CaseResultSchema } from '../model/case-result.ts'
 import { EnvironmentSchema } from '../model/environment.ts'
@@ -46,6 +47,8 @@ export const ReportSchema = z.object({
   cases: z.array(ReportCaseSchema),
   scaling: z.array(ScalingAnalysisSchema),
   projections: z.array(ProjectionSchema),
+  /** Projected vs measured wall time of held-out samples (projection-check cases); absent in older reports. */
+  projectionChecks: z.array(ProjectionCheckSchema).default([]),
   warnings: z.array(WarningSchema),
   validations: z.array(ValidationEntrySchema),
   notEvaluated: z.array(NotEvaluatedSchema),

@@ -2,9 +2,10 @@
 # The GPU half of the project's checks, run in one go on a lent GPU machine (no Node there: the caller unpacks
 # .device-carry first). Writes everything under $OUT: the bench reports, the fresh vanilla-vs-optimised
 # validation, CPU-vs-GPU weight digests, a pyarrow read of a GPU timeline, and the sampler's own CPU cost.
-# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler] ...
+# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection] ...
 #   all = digests bench sampler validate; ab = the scaling cases with model preload and background writes off
-#   (the optimised mode as it was before those two), for a before/after in one session.
+#   (the optimised mode as it was before those two), for a before/after in one session; projection = the
+#   projection check alone (calibration sweep ≈ 1–2 min, then the held-out samples; ≈ 8 min on one H200).
 # The lambda reads case needs bowtie2-examples' files: BOWTIE2_EXAMPLES_DIR=<carried copy> when the package is absent.
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-session}
@@ -44,6 +45,13 @@ if want bench; then
   timeline=$(ls -t .runs/*/gpu-timeline.arrow 2>/dev/null | head -1)
   log "pyarrow reads $timeline"
   python3 -c "import sys, pyarrow.ipc as ipc; t = ipc.open_file(sys.argv[1]).read_all(); print(t.schema); print(t.num_rows, 'rows'); print(t.to_pandas().groupby('stage')['utilisation_pct'].mean())" "$timeline" >> "$OUT/files/session.log" 2>&1
+fi
+
+if want projection; then
+  log "projection check: calibration sweep, then held-out samples projected and measured"
+  vitest bench --run benches/projection-check.bench.ts 2>&1 | tee "$OUT/extra/projection.log" | tail -n 40
+  keep_report projection
+  node node_modules/tsx/dist/cli.mjs scripts/project.ts --from reports/latest.json --sample fixtures/samples/manifests/example-real-sample.json >> "$OUT/files/session.log" 2>&1
 fi
 
 if want sampler; then

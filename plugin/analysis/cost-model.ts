@@ -1,0 +1,177 @@
+/**
+ * A per-stage cost model fitted to measured runs, and how far to trust it. Pure: no I/O.
+ *
+ *   stage seconds = model load (measured, a fixed cost) + c_fixed + c_records·records + c_flops·FLOPs + c_batches·batches
+ *
+ * FLOPs are padded model FLOPs (sample-work.ts): tokens and the attention term ∝ Σℓ² as the target batches them, so the
+ * ratio between those two is the model's own (flops.ts), not fitted. Coefficients are non-negative (NNLS), fitted to
+ * relative error (rows weighted by 1/seconds) so that a 10 s and a 300 s calibration run count alike. A term enters the
+ * fit only when the data can carry it: with k distinct samples at most k − 1 terms (at least one), in the order of
+ * COST_PRIORITY, so that there is always a residual to judge the fit by; with one sample the model is the prior
+ * "time ∝ the stage's main unit of work, plus the measured load and start-up".
+ */
+import { nnls } from './nnls.ts'
+import type { CostStage, StageWork } from './sample-work.ts'
+
+export const COST_TERMS = ['fixed', 'records', 'flops', 'batches'] as const
+export type CostTerm = (typeof COST_TERMS)[number]
+
+const EMBEDDING_PRIORITY: readonly CostTerm[] = ['flops', 'fixed', 'records', 'batches']
+// Outside the stages the pipeline only starts (interpreter, imports, model preload) and exits: input is read inside
+// CHUNKING. A per-input slope fitted here would be noise, and extrapolating it tenfold would multiply that noise.
+const START_UP_PRIORITY: readonly CostTerm[] = ['fixed']
+const PLAIN_PRIORITY: readonly CostTerm[] = ['records', 'fixed']
+
+export function costPriority(stage: CostStage): readonly CostTerm[] {
+  if (stage === 'NUCLEOTIDE_FEATURES' || stage === 'PROTEIN_FEATURES') return EMBEDDING_PRIORITY
+  return stage === 'START_UP' ? START_UP_PRIORITY : PLAIN_PRIORITY
+}
+
+export interface StageTime {
+  stage: CostStage
+  seconds: number
+  /** Model load inside the stage (log line or a `load` phase): a fixed cost, not fitted. */
+  loadSeconds: number
+}
+
+/** One sample measured at one GPU count (medians over its repeats). */
+export interface CalibrationRun {
+  sample: string
+  gpus: number
+  work: Record<CostStage, StageWork>
+  wallSeconds: number
+  repeats: { n: number; min: number | null; max: number | null }
+  /** START_UP is the wall time outside the pipeline's stages (interpreter, imports, exit). */
+  stages: StageTime[]
+}
+
+export interface StageFit {
+  stage: CostStage
+  terms: CostTerm[]
+  coefficients: Record<CostTerm, number>
+  loadSeconds: number
+  samples: number
+}
+
+export interface CostModel {
+  gpus: number
+  samples: string[]
+  stages: StageFit[]
+}
+
+function distinctSamples(runs: readonly CalibrationRun[]): string[] {
+  return [...new Set(runs.map((r) => r.sample))]
+}
+
+function fitStage(stage: CostStage, runs: readonly CalibrationRun[]): StageFit | null {
+  const rows = runs.flatMap((run) => {
+    const time = run.stages.find((s) => s.stage === stage)
+    return time === undefined ? [] : [{ run, time }]
+  })
+  if (rows.length === 0) return null
+  const samples = new Set(rows.map((r) => r.run.sample)).size
+  const terms = costPriority(stage)
+    .filter((term) => rows.some((r) => r.run.work[stage][term] > 0))
+    .slice(0, Math.max(1, samples - 1))
+  const loads = rows.map((r) => Math.min(r.time.loadSeconds, r.time.seconds))
+  const loadSeconds = loads.reduce((s, v) => s + v, 0) / loads.length
+  const targets = rows.map((r, i) => Math.max(0, r.time.seconds - loads[i]!))
+  const weights = rows.map((r, i) => 1 / Math.max(targets[i]!, 0.01 * r.run.wallSeconds, 1e-3))
+  const matrix = rows.map((r, i) => terms.map((term) => r.run.work[stage][term] * weights[i]!))
+  const { x } = nnls(matrix, targets.map((t, i) => t * weights[i]!))
+  const coefficients: Record<CostTerm, number> = { fixed: 0, records: 0, flops: 0, batches: 0 }
+  terms.forEach((term, j) => (coefficients[term] = x[j]!))
+  return { stage, terms: [...terms], coefficients, loadSeconds, samples }
+}
+
+/** Fits every stage the runs measured. All runs must be at one GPU count (the caller picks it). */
+export function fitCostModel(runs: readonly CalibrationRun[]): CostModel {
+  const gpus = new Set(runs.map((r) => r.gpus))
+  if (gpus.size !== 1) throw new Error(`fitCostModel: runs at one GPU count expected, got ${[...gpus].join(', ') || 'none'}`)
+  const stages = [...new Set(runs.flatMap((r) => r.stages.map((s) => s.stage)))]
+  return { gpus: runs[0]!.gpus, samples: distinctSamples(runs), stages: stages.map((s) => fitStage(s, runs)).filter((f): f is StageFit => f !== null) }
+}
+
+export interface StagePrediction {
+  stage: CostStage
+  /** Load included. */
+  seconds: number
+  loadSeconds: number
+}
+
+export function predictStages(model: CostModel, work: Record<CostStage, StageWork>): StagePrediction[] {
+  return model.stages.map((fit) => {
+    const variable = COST_TERMS.reduce((s, term) => s + fit.coefficients[term] * work[fit.stage][term], 0)
+    return { stage: fit.stage, seconds: fit.loadSeconds + variable, loadSeconds: fit.loadSeconds }
+  })
+}
+
+export function predictWall(model: CostModel, work: Record<CostStage, StageWork>): number {
+  return predictStages(model, work).reduce((s, p) => s + p.seconds, 0)
+}
+
+/**
+ * Half-width of the interval with one calibration sample: no residual exists, so this is a stated prior. Basis: the
+ * one-run projections between the four committed H200 samples (docs/results/h200x1-2026-11-29-tuned) were within 13 %
+ * when the calibration run was not dominated by fixed costs; from the 100-read sample (6 of its 8 s fixed) they were
+ * 79–145 % over, which no prior covers: calibrate on a run whose variable work dominates.
+ */
+export const SINGLE_RUN_HALF_WIDTH = 0.25
+/** Narrowest interval ever claimed: run-to-run noise of a pipeline wall time is seldom below this. */
+export const MIN_HALF_WIDTH = 0.03
+
+export interface Uncertainty {
+  /** Relative: the interval is seconds × (1 ± halfWidth). */
+  halfWidth: number
+  basis: string
+  /** Each calibration sample projected from a model fitted without it. */
+  leaveOneOut: { sample: string; projectedSeconds: number; measuredSeconds: number; errorFraction: number }[]
+  /** Median relative half-spread (max − min) / 2 / median over samples with ≥ 2 repeats; null without repeats. */
+  repeatSpread: number | null
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * How far the model can be trusted on a sample it was not fitted to: leave-one-out errors of the calibration
+ * samples (each projected from the others: honest about extrapolation, pessimistic with few samples) combined with
+ * the repeat spread, as 2·√(rms² + spread²) (≈ 95 % for normal errors), at least MIN_HALF_WIDTH.
+ */
+export function fitUncertainty(runs: readonly CalibrationRun[]): Uncertainty {
+  const samples = distinctSamples(runs)
+  const spreads = runs.filter((r) => r.repeats.n >= 2 && r.repeats.min !== null && r.repeats.max !== null && r.wallSeconds > 0).map((r) => (r.repeats.max! - r.repeats.min!) / 2 / r.wallSeconds)
+  const repeatSpread = spreads.length === 0 ? null : median(spreads)
+  const repeatText = repeatSpread === null ? 'no repeats (spread not measured)' : `repeat spread ±${(100 * repeatSpread).toFixed(1)} % (median of ${spreads.length} sample(s))`
+  if (samples.length < 2) {
+    const halfWidth = Math.max(SINGLE_RUN_HALF_WIDTH, 2 * (repeatSpread ?? 0))
+    return { halfWidth, basis: `±${(100 * halfWidth).toFixed(0)} %: prior for a model fitted to one sample (no residuals); ${repeatText}`, leaveOneOut: [], repeatSpread }
+  }
+  const leaveOneOut = samples.map((sample) => {
+    const held = runs.filter((r) => r.sample === sample)
+    const model = fitCostModel(runs.filter((r) => r.sample !== sample))
+    const projected = median(held.map((r) => predictWall(model, r.work)))
+    const measured = median(held.map((r) => r.wallSeconds))
+    return { sample, projectedSeconds: projected, measuredSeconds: measured, errorFraction: (projected - measured) / measured }
+  })
+  const rms = Math.sqrt(leaveOneOut.reduce((s, e) => s + e.errorFraction ** 2, 0) / leaveOneOut.length)
+  const halfWidth = Math.max(MIN_HALF_WIDTH, 2 * Math.sqrt(rms ** 2 + (repeatSpread ?? 0) ** 2))
+  return {
+    halfWidth,
+    basis: `±${(100 * halfWidth).toFixed(1)} % = 2·√(rms² + spread²): leave-one-out rms error ${(100 * rms).toFixed(1)} % over ${samples.length} calibration samples; ${repeatText}`,
+    leaveOneOut,
+    repeatSpread,
+  }
+}
+
+export type Verdict = 'within target' | 'over target' | 'undecided'
+
+/** Against a ceiling of target·(1 + tolerance): decided only when the whole interval is on one side. */
+export function verdict(low: number, high: number, ceilingSeconds: number): Verdict {
+  if (high <= ceilingSeconds) return 'within target'
+  if (low > ceilingSeconds) return 'over target'
+  return 'undecided'
+}
