@@ -24,6 +24,9 @@ import { embeddingShapes, runEfficiency, type EmbeddingShapes } from '../analysi
 import { harnessContext, type HarnessContext } from '../vitest/context.ts'
 import type { TaskHandle } from '../vitest/task-handle.ts'
 import type { ResolvedSample, SampleSpec } from './samples.ts'
+import { sampleFacts, type SampleFacts } from './sample-facts.ts'
+import { diagnoseRun } from '../analysis/run-diagnosis.ts'
+import type { Expectation } from '../model/case-result.ts'
 
 export interface CaseSpec {
   title: string
@@ -35,6 +38,8 @@ export interface CaseSpec {
   params?: Record<string, string | number | boolean | null>
   /** Run the reference pipeline as a stored reference was made (model size, seed, chunk length). */
   like?: { modelSize?: 'tiny' | 'full'; seed?: number; chunkLength?: 300 | 500 }
+  /** A case that expects a verdict (an injected fault must be caught). */
+  expectation?: Expectation
 }
 
 export interface RunSpec {
@@ -52,6 +57,7 @@ interface Prepared {
   environment: Environment
   target: PipelineTarget
   sample: ResolvedSample & { status: 'ready' }
+  facts: SampleFacts
   manifest: ManifestLike | undefined
   calibration: Calibration | null
   shapes: EmbeddingShapes
@@ -91,6 +97,7 @@ export class CaseSession {
   private readonly skipReasons: string[] = []
   private readonly emitted = new Set<string>()
   private error: string | null = null
+  private comparisonError: string | null = null
 
   constructor(spec: CaseSpec) {
     this.spec = spec
@@ -117,7 +124,8 @@ export class CaseSession {
       const calibration = onGpu ? await calibrateOrNull(python.executable, resolve(config.runsDir)) : null
       const modelSize = config.target.kind === 'reference' ? (config.target.modelSize === 'auto' ? (onGpu ? 'full' : 'tiny') : config.target.modelSize) : null
       const shapes = embeddingShapes({ kind: target.kind, name: target.name, version: null }, modelSize)
-      return { config, context, python, environment, target, sample, manifest, calibration, shapes }
+      const facts = await sampleFacts(sample)
+      return { config, context, python, environment, target, sample, facts, manifest, calibration, shapes }
     })()
     return this.prepared
   }
@@ -169,7 +177,7 @@ export class CaseSession {
     const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration) }
     this.runs.push(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
-      this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`
+      this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${diagnoseRun(result).headline} (logs: ${result.logs.stdout}, ${result.logs.stderr})`
     }
     await this.persist(handle)
     if (this.error !== null) throw new Error(this.error)
@@ -184,12 +192,18 @@ export class CaseSession {
     this.error = message
   }
 
+  /** The comparison could not be made; for a fault case that may be the expected outcome, so it is not an error. */
+  noteComparisonError(message: string): void {
+    this.comparisonError = message
+  }
+
   /** Re-evaluates thresholds over every run so far, surfaces new warnings on the task, and writes the case. */
   async persist(handle?: TaskHandle): Promise<CaseResult> {
     const prepared = await this.prepare()
     const config = 'missing' in prepared ? resolveConfig(harnessContext().options, process.env) : prepared.config
     const manifest = 'missing' in prepared ? undefined : prepared.manifest
     const sample = 'missing' in prepared ? null : prepared.sample
+    const facts = 'missing' in prepared ? null : prepared.facts
     const base: CaseResult = {
       id: this.id,
       title: this.spec.title,
@@ -201,13 +215,18 @@ export class CaseSession {
       sample: {
         name: sample?.name ?? this.spec.sample.label,
         path: sample?.path ?? '',
-        records: sample?.records ?? null,
+        records: sample?.records ?? facts?.records ?? null,
         manifestPath: this.spec.projectTo ?? sample?.manifestPath ?? null,
+        bases: facts?.bases ?? null,
+        lengths: facts?.lengths ?? null,
+        provenance: facts?.provenance ?? null,
       },
       params: this.spec.params ?? {},
       runs: [...this.runs],
       comparisons: [...this.comparisons],
       warnings: [],
+      expectation: this.spec.expectation ?? null,
+      comparisonError: this.comparisonError,
       startedAtMs: this.startedAtMs,
       endedAtMs: Date.now(),
     }

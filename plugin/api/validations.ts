@@ -92,7 +92,8 @@ export function expectFaultCaught(fault: string, options: ValidationOptions & { 
   const file = callerFile()
   test(`catches injected fault ${fault}`, async (context) => {
     const like = await settingsOf(options.reference)
-    const session = new CaseSession({ title: `fault ${fault}`, kind: 'validation', file, sample: options.sample, params: { fault, reference: options.reference }, like })
+    const expectation = { verdict: options.expect.verdict, names: options.expect.names.source, flags: options.expect.names.flags }
+    const session = new CaseSession({ title: `catches injected fault ${fault}`, kind: 'validation', file, sample: options.sample, params: { fault, reference: options.reference }, like, expectation })
     const handle = testTaskHandle(context.task, context.annotate)
     const missing = await session.missingReason()
     if (missing !== null) return context.skip(missing)
@@ -100,6 +101,8 @@ export function expectFaultCaught(fault: string, options: ValidationOptions & { 
     const run = await session.run(spec, handle)
     const outcome = await compareOutputs(run.outputDir, resolve(options.reference), { ...(options.tolerance === undefined ? {} : { options: options.tolerance }), run: runFacts(run) })
     if (outcome.status === 'error') {
+      session.noteComparisonError(`comparison impossible (${outcome.reason}): ${outcome.message}`)
+      await session.persist(handle)
       expect(options.expect.verdict, `comparison error: ${outcome.message}`).toBe('error')
       expect(outcome.message).toMatch(options.expect.names)
       return

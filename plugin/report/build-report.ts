@@ -1,4 +1,5 @@
 /** Cases in, one validated Report out: runs the analysis and collects warnings. No I/O. */
+import { caseVerdict } from '../analysis/case-verdict.ts'
 import { evaluateCase } from '../analysis/evaluate.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
 import { summariseSuite } from '../analysis/summary.ts'
@@ -49,8 +50,9 @@ export function buildReport(input: BuildReportInput): Report {
   const warnings: Warning[] = []
   for (const caseResult of [...input.cases].sort((a, b) => a.startedAtMs - b.startedAtMs)) {
     const evaluation = evaluateCase(caseResult, input.thresholds, input.manifestFor?.(caseResult))
-    warnings.push(...caseResult.warnings, ...evaluation.warnings)
-    cases.push({ ...caseResult, analysis: evaluation.analysis })
+    const own = dedupe([...caseResult.warnings, ...evaluation.warnings])
+    warnings.push(...own)
+    cases.push({ ...caseResult, analysis: evaluation.analysis, verdict: caseVerdict({ ...caseResult, warningCount: own.length }) })
   }
   const unique = dedupe(warnings)
   const report: Report = {
@@ -66,7 +68,7 @@ export function buildReport(input: BuildReportInput): Report {
     scaling: cases.filter((c) => c.kind === 'scaling' && c.analysis.scaling !== null).map((c) => c.analysis.scaling).filter((s) => s !== null),
     projections: cases.flatMap((c) => c.analysis.projections),
     warnings: unique,
-    validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, comparisons: c.comparisons })),
+    validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, verdict: c.verdict, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),
     summary: summariseSuite(cases, unique.length, input.strict),
   }

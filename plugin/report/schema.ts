@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { CaseAnalysisSchema, NotEvaluatedSchema, ProjectionSchema, ScalingAnalysisSchema, SummaryStatusSchema } from '../analysis/schema.ts'
+import { CaseVerdictSchema } from '../analysis/case-verdict.ts'
 import { CaseResultSchema } from '../model/case-result.ts'
 import { EnvironmentSchema } from '../model/environment.ts'
 import { ThresholdsSchema, WarningSchema } from '../model/thresholds.ts'
@@ -11,13 +12,15 @@ import { ComparisonSchema } from '../model/validation.ts'
 
 export const REPORT_SCHEMA_VERSION = 1
 
-export const ReportCaseSchema = CaseResultSchema.extend({ analysis: CaseAnalysisSchema })
+/** A case as reported: what was stored, its analysis, and its one status (analysis/case-verdict.ts). */
+export const ReportCaseSchema = CaseResultSchema.extend({ analysis: CaseAnalysisSchema, verdict: CaseVerdictSchema })
 export type ReportCase = z.infer<typeof ReportCaseSchema>
 
 export const ValidationEntrySchema = z.object({
   caseId: z.string(),
   title: z.string(),
   status: CaseResultSchema.shape.status,
+  verdict: CaseVerdictSchema,
   comparisons: z.array(ComparisonSchema),
 })
 export type ValidationEntry = z.infer<typeof ValidationEntrySchema>
@@ -25,6 +28,8 @@ export type ValidationEntry = z.infer<typeof ValidationEntrySchema>
 export const ReportSummarySchema = z.object({
   status: SummaryStatusSchema,
   cases: z.number().int().nonnegative(),
+  /** Cases that passed (with or without warnings), fault cases whose fault was caught included. */
+  passed: z.number().int().nonnegative().default(0),
   failed: z.number().int().nonnegative(),
   warnings: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
