@@ -27,6 +27,7 @@ import type { ResolvedSample, SampleSpec } from './samples.ts'
 import { sampleFacts, type SampleFacts } from './sample-facts.ts'
 import { diagnoseRun } from '../analysis/run-diagnosis.ts'
 import type { Expectation } from '../model/case-result.ts'
+import { caseIdFor } from '../model/case-id.ts'
 
 export interface CaseSpec {
   title: string
@@ -79,10 +80,6 @@ async function calibrateOrNull(python: string, cacheDir: string): Promise<Calibr
   }
 }
 
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)
-}
-
 /**
  * One benchmark or validation case across its Vitest tasks: prepares once (config, Python, environment, sample),
  * runs the pipeline, and persists the case after every run so that a crash loses nothing finished.
@@ -101,7 +98,7 @@ export class CaseSession {
 
   constructor(spec: CaseSpec) {
     this.spec = spec
-    this.id = `${slug(spec.file.replace(/^.*\/(benches|validations)\//, ''))}--${slug(spec.title)}`
+    this.id = caseIdFor(spec.file, spec.title)
   }
 
   /** GPUs this machine offers the harness (empty on CPU-only machines). */

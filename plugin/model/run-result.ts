@@ -62,6 +62,14 @@ export const OutputInventorySchema = z.object({
 })
 export type OutputInventory = z.infer<typeof OutputInventorySchema>
 
+/** A check of the output files against each other and the logs (contract §6 catches), made by post-run analysis. */
+export const OutputCheckSchema = z.object({
+  check: z.string(),
+  status: z.enum(['ok', 'warn', 'fail', 'not-checked']),
+  detail: z.string(),
+})
+export type OutputCheck = z.infer<typeof OutputCheckSchema>
+
 /** One execution of a pipeline on one sample: the harness's unit of measurement. */
 export const RunResultSchema = z.object({
   id: z.string(),
@@ -91,6 +99,7 @@ export const RunResultSchema = z.object({
   logFindings: z.array(LogFindingSchema),
   errorLines: ErrorLinesSchema.default({ stdout: [], stderr: [] }),
   outputs: OutputInventorySchema.nullable().default(null),
+  outputChecks: z.array(OutputCheckSchema).default([]),
   logs: z.object({ stdout: z.string(), stderr: z.string() }),
   environment: EnvironmentSchema,
   /** The GPU ceiling measured on this machine (GPU runs only), and the embedding stages' efficiency against it. */

@@ -9,6 +9,7 @@ import { chartsSection } from './sections/charts.ts'
 import { failuresSection, findingsSection } from './sections/findings.ts'
 import { gpuSections } from './sections/gpu.ts'
 import { methodSections } from './sections/method.ts'
+import { outputChecksSection } from './sections/output-checks.ts'
 import { projectionSections } from './sections/projection.ts'
 import { scalingSections } from './sections/scaling.ts'
 import type { MarkdownSection } from './sections/section.ts'
@@ -25,6 +26,7 @@ export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   whatRanSection,
   failuresSection,
   findingsSection,
+  outputChecksSection,
   skippedSection,
   scalingSections,
   gpuSections,
