@@ -1,6 +1,7 @@
 /** The report's head: title, status, environment, counts and one row per case with its one status (case-verdict.ts). */
 import { duration } from '../../analysis/format-numbers.ts'
-import type { Report } from '../schema.ts'
+import { orderFindings } from '../../analysis/run-diagnosis.ts'
+import type { Report, ReportCase } from '../schema.ts'
 import { table } from './markdown.ts'
 import type { MarkdownSection } from './section.ts'
 import { caseWallText } from './what-ran.ts'
@@ -27,6 +28,17 @@ export const headSection: MarkdownSection = (report) => [
   '',
 ]
 
+/** The log findings of a case's runs in a few words: "log: dtype-mismatch ×18 (error), flash-attention-fallback ×100". */
+function findingsNote(c: ReportCase): string {
+  const counts = new Map<string, { n: number; error: boolean }>()
+  for (const f of c.runs.flatMap((r) => orderFindings(r.logFindings))) {
+    const seen = counts.get(f.code) ?? { n: 0, error: f.severity === 'error' }
+    counts.set(f.code, { n: seen.n + f.count, error: seen.error })
+  }
+  if (counts.size === 0) return ''
+  return `log: ${[...counts.entries()].map(([code, v]) => `${code} ×${v.n}${v.error ? ' (error)' : ''}`).join(', ')}`
+}
+
 export const summarySection: MarkdownSection = (report) => {
   const s = report.summary
   const lines = ['## Summary', '']
@@ -35,7 +47,7 @@ export const summarySection: MarkdownSection = (report) => {
   lines.push(
     table(
       ['Case', 'Kind', 'Status', 'Runs', 'Wall time (measured outside the process)', 'Note'],
-      report.cases.map((c) => [c.title, c.kind, c.verdict.label, c.runs.length, caseWallText(c), c.verdict.reason ?? c.error ?? c.skipReasons.join('; ')]),
+      report.cases.map((c) => [c.title, c.kind, c.verdict.label, c.runs.length, caseWallText(c), [c.verdict.reason ?? c.error ?? c.skipReasons.join('; '), findingsNote(c)].filter((t) => t !== '').join('; ')]),
     ),
     '',
   )
