@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { describe, expect, test, type TestContext } from 'vitest'
 import { compareOutputs, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
 import type { Comparison, Verdict } from '../model/validation.ts'
@@ -15,7 +15,9 @@ export interface ValidationOptions {
 
 function callerFile(): string {
   const line = new Error().stack?.split('\n').find((frame) => /\/validations\//.test(frame)) ?? ''
-  return /\(?(?:file:\/\/)?([^():]+\.ts)/.exec(line)?.[1] ?? 'unknown'
+  // `    at file:///repo/benches/x.bench.ts:3:1` or `    at fn (/repo/validations/y.test.ts:4:2)` → repo-relative path.
+  const path = /(?:\(|\s)(?:file:\/\/)?(\/[^():]+\.ts)/.exec(line)?.[1]
+  return path === undefined ? 'unknown' : relative(process.cwd(), path)
 }
 
 /** Runs the candidate as the reference was made, so a model or chunk-length mismatch cannot pose as divergence. */
