@@ -61,7 +61,13 @@ async function run(command: Command): Promise<void> {
   const analysed = analyseRun(facts, environment)
   const createdAt = new Date().toISOString()
   const report = buildReport({ suite: 'analysis', createdAt, complete: true, strict: false, environment, config: { analysed: command.folder }, thresholds: DEFAULT_THRESHOLDS, cases: [analysed.caseResult] })
-  const written = await writeReports(report, { reportsDir: command.out, stamp: `${stampFrom(createdAt)}-${analysed.run.id.slice(0, 60)}` })
+  // A hand-captured nvidia-smi CSV has no Arrow file for the chart writer to read: its samples are handed in.
+  const timelines = new Map(
+    facts.sources.gpuArrow === null && facts.samples.length > 0
+      ? [[analysed.run.id, facts.samples.flatMap((s) => (s.utilisationPct === null ? [] : [{ tMs: s.timestampMs - analysed.run.startedAtMs, gpu: s.gpu, utilisationPercent: s.utilisationPct, memoryUsedMiB: s.memoryUsedMiB }]))]]
+      : [],
+  )
+  const written = await writeReports(report, { reportsDir: command.out, stamp: `${stampFrom(createdAt)}-${analysed.run.id.slice(0, 60)}`, timelines })
   for (const line of consoleSummary(report, written, null)) console.log(line)
   for (const problem of [...facts.problems, ...written.problems]) console.log(`⚠ ${problem}`)
   process.exitCode = analysed.run.outcome === 'succeeded' ? 0 : 1

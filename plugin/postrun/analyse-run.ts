@@ -170,7 +170,7 @@ export function analyseRun(f: RunFolderFacts, environment: Environment): Analyse
   if (f.problems.length > 0) sources['problems'] = f.problems.join('; ')
   const caseResult: CaseResult = {
     id: `post-run--${name}`,
-    title: `Post-run analysis of ${name}`,
+    title: `Post-run analysis of ${sampleName}`,
     file: f.sources.folder,
     kind: 'end-to-end',
     status: run.outcome === 'succeeded' ? 'ok' : 'error',

@@ -12,6 +12,23 @@ export interface BenchRow {
   /** The bench task's name: "CPU", "1 GPU", "4 GPUs (skipped: …)". */
   name: string
   state: 'passed' | 'failed' | 'skipped' | 'pending'
+  /** tinybench's figures, for benches that are not harness cases (micro-benchmarks of the harness's own code). */
+  tinybench?: { meanMs: number; minMs: number; maxMs: number; samples: number; rmePercent: number } | null
+}
+
+/** A micro-benchmark (no harness case): tinybench's figures, its ± only when there is more than one sample. */
+export function microBenchLines(title: string, rows: readonly BenchRow[]): string[] {
+  const lines = [` ${title} (tinybench: time per call)`]
+  for (const row of rows) {
+    const t = row.tinybench
+    if (row.state === 'skipped') lines.push(`   ↓ ${row.name}`)
+    else if (t === undefined || t === null) lines.push(`   ${row.state === 'failed' ? '×' : '·'} ${row.name}: no result`)
+    else {
+      const spread = t.samples > 1 ? ` ±${t.rmePercent.toFixed(2)} %, min ${t.minMs.toFixed(2)} ms, max ${t.maxMs.toFixed(2)} ms` : ''
+      lines.push(`   ${row.state === 'failed' ? '×' : '✓'} ${row.name}: mean ${t.meanMs.toFixed(2)} ms over ${t.samples} sample${t.samples === 1 ? '' : 's'}${spread}`)
+    }
+  }
+  return lines
 }
 
 /** "CPU" → 0, "4 GPUs" → 4; null for names the harness did not make. */

@@ -24,7 +24,7 @@ export function planCharts(report: Report, chartDir: string, runsWithSamples: Re
       if (!runsWithSamples.has(run.id) || timelines >= maxTimelines) continue
       timelines++
       const gpus = `${run.gpuCount} GPU${run.gpuCount === 1 ? '' : 's'}`
-      charts.push({ kind: 'gpu-timeline', caseId: c.id, runId: run.id, title: `GPU utilisation: ${c.title}, ${run.mode}, ${gpus}`, path: `${chartDir}/gpu-${slug(run.id)}.svg` })
+      charts.push({ kind: 'gpu-timeline', caseId: c.id, runId: run.id, title: `GPU utilisation: ${c.title} (${run.mode}, ${gpus})`, path: `${chartDir}/gpu-${slug(run.id)}.svg` })
     }
   }
   return charts

@@ -58,7 +58,7 @@ describe('MarkdownReport', () => {
   })
   it('embeds the charts as images with readable titles and explains how the numbers were obtained', () => {
     expect(markdown).toContain('![Scaling: Scaling on synth-small](stamp-bench/scaling-scaling-small.svg)')
-    expect(markdown).toMatch(/!\[GPU utilisation: Scaling on synth-small, optimised, 1 GPU\]\(stamp-bench\/gpu-scaling-1gpu-r0\.svg\)/)
+    expect(markdown).toMatch(/!\[GPU utilisation: Scaling on synth-small \(optimised, 1 GPU\)\]\(stamp-bench\/gpu-scaling-1gpu-r0\.svg\)/)
     expect(markdown).toContain('## How these numbers were obtained')
     expect(markdown).toContain('sampled by nvidia-smi every 500 ms (nvidia-smi)')
   })

@@ -6,13 +6,22 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DefaultReporter, type TestModule, type TestSuite } from 'vitest/node'
+import { DefaultReporter, experimental_getRunnerTask, type TestCase, type TestModule, type TestSuite } from 'vitest/node'
 import { z } from 'zod'
 import { CaseResultSchema, type CaseResult } from '../model/case-result.ts'
-import { benchTableLines, type BenchRow } from '../report/bench-table.ts'
+import { benchTableLines, microBenchLines, type BenchRow } from '../report/bench-table.ts'
 import { caseFileName, caseStoreDir } from '../report/case-store.ts'
 
 const CaseMetaSchema = z.object({ caseId: z.string().min(1) })
+const TinybenchSchema = z.object({ mean: z.number(), min: z.number(), max: z.number(), sampleCount: z.number(), rme: z.number() })
+
+/** tinybench's result on the runner task (Vitest 4.1 has no reporter hook for it; shared reference §1.8). */
+function tinybenchOf(testCase: TestCase): BenchRow['tinybench'] {
+  const parsed = TinybenchSchema.safeParse((experimental_getRunnerTask(testCase).result as { benchmark?: unknown } | undefined)?.benchmark)
+  if (!parsed.success) return null
+  const b = parsed.data
+  return { meanMs: b.mean, minMs: b.min, maxMs: b.max, samples: b.sampleCount, rmePercent: b.rme }
+}
 
 export class HarnessBenchConsole extends DefaultReporter {
   private readonly storeDir: string
@@ -40,10 +49,14 @@ export class HarnessBenchConsole extends DefaultReporter {
       const meta = CaseMetaSchema.safeParse((bench.meta() as Record<string, unknown>)['virnucpro'])
       if (meta.success) caseId = meta.data.caseId
       const state = bench.result().state
-      return { name: bench.name, state: state === 'passed' || state === 'failed' || state === 'skipped' ? state : 'pending' }
+      return { name: bench.name, state: state === 'passed' || state === 'failed' || state === 'skipped' ? state : 'pending', tinybench: tinybenchOf(bench) }
     })
     this.log('')
-    for (const line of benchTableLines(testSuite.fullName, caseId === null ? null : this.stored(caseId), rows)) this.log(line)
+    // Skipped pipeline benches are harness cases too ("4 GPUs (skipped: …)"); a suite whose benches record no case
+    // and were not skipped is a micro-benchmark of the harness's own code, where tinybench's figures are the result.
+    const harness = caseId !== null || rows.every((r) => r.state === 'skipped')
+    const lines = harness ? benchTableLines(testSuite.fullName, caseId === null ? null : this.stored(caseId), rows) : microBenchLines(testSuite.fullName, rows)
+    for (const line of lines) this.log(line)
   }
 
   /** Per-test lines would repeat the bench function's duration, not the harness's wall time. */
