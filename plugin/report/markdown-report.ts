@@ -19,7 +19,7 @@ import { warningSections } from './sections/warnings.ts'
 
 export { environmentLine } from './sections/environment-line.ts'
 
-/** In reading order: verdict, what ran, what went wrong, then the measurements and how they were made. */
+/** In reading order: verdict, what ran, what went wrong, the charts, then the measurements and how they were made. */
 export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   headSection,
   summarySection,
@@ -28,12 +28,12 @@ export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   findingsSection,
   outputChecksSection,
   skippedSection,
+  chartsSection,
   scalingSections,
   gpuSections,
   projectionSections,
   warningSections,
   validationSections,
-  chartsSection,
   methodSections,
 ]
 
