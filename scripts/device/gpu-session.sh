@@ -18,7 +18,8 @@ log() { echo "== $(date -u +%H:%M:%S) $*" | tee -a "$OUT/files/session.log"; }
 
 log "machine"; { nvidia-smi -L; python3 -c 'import torch, sys; print(sys.version.split()[0], torch.__version__, torch.cuda.device_count())'; node --version; } >> "$OUT/files/session.log" 2>&1
 
-keep_report() { cp reports/latest.md "$OUT/files/$1-report.md"; cp reports/latest.json "$OUT/files/$1-report.json"; }
+# keep_report NAME SUITE: the suite's latest report (reports/latest-<suite>.*) and its charts (embedded by relative links).
+keep_report() { cp "reports/latest-$2.md" "$OUT/files/$1-report.md"; cp "reports/latest-$2.json" "$OUT/files/$1-report.json"; cp -r reports/charts "$OUT/files/" 2>/dev/null || true; }
 
 if want digests; then
   log "weights: CPU vs GPU digest (tiny and full)"
@@ -32,7 +33,7 @@ fi
 if want ab; then
   log "A/B: scaling cases with --preload off --write-behind off"
   VIRNUCPRO_EXTRA_ARGS="--preload off --write-behind off" vitest bench --run benches/scaling.bench.ts benches/lambda-reads.bench.ts 2>&1 | tee "$OUT/extra/bench-before.log" | tail -n 30
-  keep_report before
+  keep_report before bench
 fi
 
 if want bench; then
@@ -40,7 +41,7 @@ if want bench; then
   PYTHONPATH=fixtures/reference-pipeline python3 -m virnucpro_ref predict fixtures/samples/synth-small-fixed500-s42.fa -o /tmp/smoke --force --model-size full --device cuda 2>&1 | grep -E "throughput|host wait|Model load|completed in|Total wall|Error|error" | tee -a "$OUT/files/session.log"
   log "bench suite"
   vitest bench --run 2>&1 | tee "$OUT/extra/bench.log" | tail -n 60
-  keep_report bench
+  keep_report bench bench
   timeline=$(ls -t .runs/*/gpu-timeline.arrow 2>/dev/null | head -1)
   log "pyarrow reads $timeline"
   python3 -c "import sys, pyarrow.ipc as ipc; t = ipc.open_file(sys.argv[1]).read_all(); print(t.schema); print(t.num_rows, 'rows'); print(t.to_pandas().groupby('stage')['utilisation_pct'].mean())" "$timeline" >> "$OUT/files/session.log" 2>&1
@@ -54,7 +55,7 @@ fi
 if want validate; then
   log "fresh vanilla vs optimised (full size)"
   VALIDATE_FRESH_VANILLA=1 vitest run --project validations -t "fresh" 2>&1 | tee "$OUT/extra/validate.log" | tail -n 40
-  keep_report validate
+  keep_report validate test
 fi
 
 tail -n +1 "$OUT"/extra/digest-*.json >> "$OUT/files/session.log" 2>/dev/null
