@@ -4,15 +4,16 @@ import { STAGE_TITLES } from '../../model/stages.ts'
 import type { Report } from '../schema.ts'
 import { orDash, table } from './markdown.ts'
 import type { MarkdownSection } from './section.ts'
+import { gpusCell } from './what-ran.ts'
 
 function gpuSection(report: Report): string[] {
   const rows = report.cases.flatMap((c) =>
     (c.analysis.scaling?.points ?? []).flatMap((p) =>
       p.perGpu.length === 0
-        ? [[c.title, p.gpus, '—', orDash(p.embeddingUtilisationPercent, (v) => fixed(v, 1)), '—', '—', '—', p.utilisationNote ?? '']]
+        ? [[c.title, gpusCell(p.gpus), '—', orDash(p.embeddingUtilisationPercent, (v) => fixed(v, 1)), '—', '—', '—', p.utilisationNote ?? '']]
         : p.perGpu.map((g) => [
             c.title,
-            p.gpus,
+            gpusCell(p.gpus),
             g.gpu,
             fixed(g.utilisationPercent, 1),
             Math.round(g.memoryPeakMiB),
@@ -34,7 +35,7 @@ function efficiencySection(report: Report): string[] {
       for (const e of run.efficiency) {
         effRows.push([
           `${c.title} (${run.mode})`,
-          run.gpuCount,
+          gpusCell(run.gpuCount),
           STAGE_TITLES[e.stage],
           e.precision,
           fixed(e.flops.total / 1e12, 1),
@@ -48,7 +49,7 @@ function efficiencySection(report: Report): string[] {
       if (run.gpu.status === 'sampled' && run.gpu.embedding !== null) {
         const b = run.gpu.embedding.busy
         const total = b.allBusySeconds + b.someBusySeconds + b.noneBusySeconds
-        idleRows.push([`${c.title} (${run.mode})`, run.gpuCount, fixed(total, 1), `${fixed(b.allBusySeconds, 1)} s`, `${fixed(b.someBusySeconds, 1)} s`, `${fixed(b.noneBusySeconds, 1)} s`, fixed(run.gpu.embedding.meanUtilisationPercent, 1)])
+        idleRows.push([`${c.title} (${run.mode})`, gpusCell(run.gpuCount), fixed(total, 1), `${fixed(b.allBusySeconds, 1)} s`, `${fixed(b.someBusySeconds, 1)} s`, `${fixed(b.noneBusySeconds, 1)} s`, fixed(run.gpu.embedding.meanUtilisationPercent, 1)])
       }
     }
   }

@@ -5,6 +5,7 @@ import { STAGE_GROUP_TITLES, STAGE_TITLES } from '../../model/stages.ts'
 import type { Report, ReportCase } from '../schema.ts'
 import { orDash, table } from './markdown.ts'
 import { caseTitle, type MarkdownSection } from './section.ts'
+import { gpusCell } from './what-ran.ts'
 
 
 function speedupStatus(report: Report, gpus: number, speedup: number | null): string {
@@ -15,7 +16,7 @@ function speedupStatus(report: Report, gpus: number, speedup: number | null): st
 
 function scalingSection(report: Report, scaling: ScalingAnalysis): string[] {
   const rows = scaling.points.map((p) => [
-    p.gpus,
+    gpusCell(p.gpus),
     `${duration(p.wallSeconds.value)}${p.wallSeconds.flag ? ` (${p.wallSeconds.flag})` : ''}`,
     orDash(p.speedup, times),
     orDash(p.efficiency, (e) => percent(e)),
@@ -44,7 +45,7 @@ function stageSection(c: ReportCase): string[] {
     const total = p.stages.reduce((t, s) => t + s.seconds.value, 0)
     return p.stages.map((s) => [
       STAGE_TITLES[s.stage],
-      p.gpus,
+      gpusCell(p.gpus),
       duration(s.seconds.value),
       orDash(s.seconds.spread, (v) => percent(v, 1)),
       orDash(s.records, (v) => String(Math.round(v))),

@@ -10,6 +10,11 @@ export function gpuLabel(count: number): string {
   return count === 0 ? 'CPU' : `${count} GPU${count === 1 ? '' : 's'}`
 }
 
+/** A GPU-count table cell: the count, or "CPU" for a CPU run (never "0 GPUs"). */
+export function gpusCell(count: number): string | number {
+  return count === 0 ? 'CPU' : count
+}
+
 function argAfter(command: readonly string[], flag: string): string | null {
   const i = command.lastIndexOf(flag)
   return i >= 0 && i + 1 < command.length ? (command[i + 1] ?? null) : null
