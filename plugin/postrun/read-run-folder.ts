@@ -6,7 +6,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { listOutputFiles } from '../metrics/list-output.ts'
 import { LogParser, type LogSummary } from '../metrics/log-parser.ts'
@@ -154,7 +154,7 @@ export function parseMeta(text: string): RunMeta {
   }
 }
 
-async function workerLogs(outputDir: string, paths: readonly string[]): Promise<string[]> {
+function workerLogs(outputDir: string, paths: readonly string[]): string[] {
   return paths.filter((p) => /(^|\/)esm_v2\/logs\/worker_\d+\.log$/.test(p)).map((p) => join(outputDir, p))
 }
 
@@ -165,7 +165,7 @@ export async function readRunFolder(sources: RunSources): Promise<RunFolderFacts
   const state = existsSync(statePath) ? parsePipelineState(await readFile(statePath, 'utf8')) : null
   if (existsSync(statePath) && state === null) problems.push(`${statePath} is not a readable pipeline state file`)
   const main = sources.stdout ?? sources.log
-  const workers = sources.stderr === null ? await workerLogs(sources.outputDir, paths) : []
+  const workers = sources.stderr === null ? workerLogs(sources.outputDir, paths) : []
   const logFiles = [main, sources.stderr, ...workers].filter((p): p is string => p !== null)
   if (state === null && logFiles.length === 0 && paths.length === 0) {
     throw new RunFolderError(`${sources.folder} holds no ${STATE_FILE}, no output files and no logs: nothing to analyse`)
@@ -234,8 +234,4 @@ export async function readRunFolder(sources: RunSources): Promise<RunFolderFacts
     problems,
     logSpanMs: first !== null && last !== null ? { first, last } : null,
   }
-}
-
-export function runName(sources: RunSources): string {
-  return basename(sources.folder)
 }

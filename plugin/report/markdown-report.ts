@@ -17,8 +17,6 @@ import { headSection, summarySection } from './sections/summary.ts'
 import { validationSections } from './sections/validations.ts'
 import { warningSections } from './sections/warnings.ts'
 
-export { environmentLine } from './sections/environment-line.ts'
-
 /** In reading order: verdict, what ran, what went wrong, the charts, then the measurements and how they were made. */
 export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   headSection,

@@ -79,7 +79,7 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   const files = formatters.flatMap((f) => f.render(report, context))
   for (const file of files) await writeFileAtomic(join(options.reportsDir, file.path), file.content)
   const stepSummaryPath = process.env['GITHUB_STEP_SUMMARY']
-  if (options.stepSummary && stepSummaryPath) await appendFile(stepSummaryPath, `${renderMarkdown(report, { charts: [], timelines })}\n`)
+  if (options.stepSummary && stepSummaryPath) await appendFile(stepSummaryPath, `${renderMarkdown(report, { charts: [], timelines, chartsOmitted: `${context.charts.length} chart(s) beside the report files (${join(options.reportsDir, latest.markdown)}); not embedded here.` })}\n`)
   return {
     markdown: join(options.reportsDir, `${base}.md`),
     json: join(options.reportsDir, `${base}.json`),

@@ -15,6 +15,7 @@ export function noChartsReason(report: Report): string {
 }
 
 export const chartsSection: MarkdownSection = (report, context) => {
+  if (context.chartsOmitted !== undefined) return ['## Charts', '', context.chartsOmitted, '']
   if (context.charts.length === 0) return ['## Charts', '', `No charts: ${noChartsReason(report)}.`, '']
   const lines = ['## Charts', '']
   for (const chart of context.charts) lines.push(`![${chart.title}](${chart.path})`, '')
