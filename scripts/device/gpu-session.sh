@@ -2,9 +2,10 @@
 # The GPU half of the project's checks, run in one go on a lent GPU machine (no Node there: the caller unpacks
 # .device-carry first). Writes everything under $OUT: the bench reports, the fresh vanilla-vs-optimised
 # validation, CPU-vs-GPU weight digests, a pyarrow read of a GPU timeline, and the sampler's own CPU cost.
-# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler] ...
+# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|analyse] ...
 #   all = digests bench sampler validate; ab = the scaling cases with model preload and background writes off
-#   (the optimised mode as it was before those two), for a before/after in one session.
+#   (the optimised mode as it was before those two), for a before/after in one session; analyse = analyse-run over
+#   every run folder of the session (after bench/validate, e.g. `... bench validate analyse`).
 # The lambda reads case needs bowtie2-examples' files: BOWTIE2_EXAMPLES_DIR=<carried copy> when the package is absent.
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-session}
@@ -50,6 +51,16 @@ fi
 if want sampler; then
   log "sampler CPU cost"
   node node_modules/tsx/dist/cli.mjs scripts/measure-sampler.ts --seconds 20 --interval 500 --interval 100 >> "$OUT/files/session.log" 2>&1
+fi
+
+if want analyse; then
+  # Post-run analysis of every run folder this session made: the same report from what each run left behind.
+  log "analyse-run over .runs/*/"
+  for run in .runs/*/; do
+    [ -f "$run/result.json" ] || continue
+    node node_modules/tsx/dist/cli.mjs scripts/analyse-run.ts "$run" --out "$OUT/files/analysis" >> "$OUT/files/session.log" 2>&1
+    echo "analyse-run $run: exit $?" >> "$OUT/files/session.log"
+  done
 fi
 
 if want validate; then
