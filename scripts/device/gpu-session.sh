@@ -53,6 +53,12 @@ if want sampler; then
   node node_modules/tsx/dist/cli.mjs scripts/measure-sampler.ts --seconds 20 --interval 500 --interval 100 >> "$OUT/files/session.log" 2>&1
 fi
 
+if want validate; then
+  log "fresh vanilla vs optimised (full size)"
+  VALIDATE_FRESH_VANILLA=1 vitest run --project validations -t "fresh" 2>&1 | tee "$OUT/extra/validate.log" | tail -n 40
+  keep_report validate test
+fi
+
 if want analyse; then
   # Post-run analysis of every run folder this session made: the same report from what each run left behind.
   log "analyse-run over .runs/*/"
@@ -61,12 +67,6 @@ if want analyse; then
     node node_modules/tsx/dist/cli.mjs scripts/analyse-run.ts "$run" --out "$OUT/files/analysis" >> "$OUT/files/session.log" 2>&1
     echo "analyse-run $run: exit $?" >> "$OUT/files/session.log"
   done
-fi
-
-if want validate; then
-  log "fresh vanilla vs optimised (full size)"
-  VALIDATE_FRESH_VANILLA=1 vitest run --project validations -t "fresh" 2>&1 | tee "$OUT/extra/validate.log" | tail -n 40
-  keep_report validate test
 fi
 
 tail -n +1 "$OUT"/extra/digest-*.json >> "$OUT/files/session.log" 2>/dev/null
