@@ -76,17 +76,17 @@ describe('evaluateCase', () => {
 })
 
 describe('summariseSuite', () => {
-  const ok = { status: 'ok' as const, comparisons: [] }
+  const ok = { verdict: { state: 'pass' as const } }
   it('passes, passes with warnings, or fails', () => {
     expect(summariseSuite([ok], 0, false).status).toBe('pass')
-    expect(summariseSuite([ok], 2, false)).toEqual({ status: 'pass-with-warnings', cases: 1, failed: 0, warnings: 2, skipped: 0 })
-    expect(summariseSuite([ok, { status: 'error', comparisons: [] }], 0, false).status).toBe('fail')
+    expect(summariseSuite([ok], 2, false)).toEqual({ status: 'pass-with-warnings', cases: 1, passed: 1, failed: 0, warnings: 2, skipped: 0 })
+    expect(summariseSuite([ok, { verdict: { state: 'fail' } }], 0, false).status).toBe('fail')
   })
   it('strict mode turns warnings into failure', () => {
     expect(summariseSuite([ok], 1, true).status).toBe('fail')
   })
-  it('counts a failed comparison as a failed case and skipped cases apart', () => {
-    const summary = summariseSuite([{ status: 'ok', comparisons: [buildComparison('fail')] }, { status: 'skipped', comparisons: [] }], 0, false)
-    expect(summary).toEqual({ status: 'fail', cases: 2, failed: 1, warnings: 0, skipped: 1 })
+  it('counts failed cases and skipped cases apart', () => {
+    const summary = summariseSuite([{ verdict: { state: 'fail' } }, { verdict: { state: 'skipped' } }], 0, false)
+    expect(summary).toEqual({ status: 'fail', cases: 2, passed: 0, failed: 1, warnings: 0, skipped: 1 })
   })
 })

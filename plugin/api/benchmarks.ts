@@ -1,3 +1,4 @@
+import { relative } from 'node:path'
 import { bench, describe, expect } from 'vitest'
 import type { HarnessConfig } from '../config/harness-options.ts'
 import type { CaseKind } from '../model/case-result.ts'
@@ -27,7 +28,9 @@ export interface ScalingOptions extends BenchmarkOptions {
 export function callerFile(): string {
   // The bench file that called us: the third frame of a fresh stack (this function, the API function, the file).
   const line = new Error().stack?.split('\n').find((frame) => /\/(benches|validations)\//.test(frame)) ?? ''
-  return /\(?(?:file:\/\/)?([^():]+\.ts)/.exec(line)?.[1] ?? 'unknown'
+  // `    at file:///repo/benches/x.bench.ts:3:1` or `    at fn (/repo/validations/y.test.ts:4:2)` → repo-relative path.
+  const path = /(?:\(|\s)(?:file:\/\/)?(\/[^():]+\.ts)/.exec(line)?.[1]
+  return path === undefined ? 'unknown' : relative(process.cwd(), path)
 }
 
 /** The case's own count, else the `repeats` option (BENCH_REPEATS), resolved once per worker. */

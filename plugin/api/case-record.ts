@@ -11,6 +11,8 @@ export interface CaseIdentity {
   file: string
   kind: CaseKind
   params: CaseResult['params']
+  /** What a fault case expects (an injected fault must be caught), or null for an ordinary case. */
+  expectation: CaseResult['expectation']
 }
 
 export class CaseRecord {
@@ -20,6 +22,7 @@ export class CaseRecord {
   private readonly projectionChecks: ProjectionCheck[] = []
   private readonly skipReasons: string[] = []
   private failure: string | null = null
+  private comparisonFailure: string | null = null
 
   constructor(
     readonly identity: CaseIdentity,
@@ -53,6 +56,11 @@ export class CaseRecord {
     this.failure = message
   }
 
+  /** The comparison could not be made; for a fault case that may be the expected outcome, so it is not an error. */
+  noteComparisonError(message: string): void {
+    this.comparisonFailure = message
+  }
+
   /** The case as it stands, not yet evaluated against the thresholds (`warnings` empty). */
   result(sample: CaseResult['sample'], endedAtMs: number = Date.now()): CaseResult {
     return {
@@ -65,6 +73,7 @@ export class CaseRecord {
       comparisons: [...this.comparisons],
       ...(this.projectionChecks.length === 0 ? {} : { projectionChecks: [...this.projectionChecks] }),
       warnings: [],
+      comparisonError: this.comparisonFailure,
       startedAtMs: this.startedAtMs,
       endedAtMs,
     }

@@ -1,17 +1,20 @@
 import type { ManifestLike } from '../analysis/projection.ts'
 import { runEfficiency } from '../analysis/run-efficiency.ts'
-import type { CaseKind, CaseResult } from '../model/case-result.ts'
+import type { CaseKind, CaseResult, Expectation } from '../model/case-result.ts'
 import type { ProjectionCheck } from '../model/projection-check.ts'
 import type { RunResult } from '../model/run-result.ts'
 import type { Warning } from '../model/thresholds.ts'
 import type { Comparison } from '../model/validation.ts'
 import { runPipeline, type RunRequest } from '../pipeline/index.ts'
 import { loadManifestLike } from '../report/load-manifest.ts'
-import type { ReportCase } from '../report/schema.ts'
+import type { EvaluatedCase } from '../report/schema.ts'
 import type { TaskHandle } from '../vitest/task-handle.ts'
 import { CaseRecord } from './case-record.ts'
 import { harnessServices, type CaseTarget, type HarnessServices, type TargetSettings } from './harness-services.ts'
 import type { ResolvedSample, SampleSpec } from './samples.ts'
+import { sampleFacts, type SampleFacts } from './sample-facts.ts'
+import { diagnoseRun } from '../analysis/run-diagnosis.ts'
+import { caseIdFor } from '../model/case-id.ts'
 
 export interface CaseSpec {
   title: string
@@ -23,6 +26,8 @@ export interface CaseSpec {
   params?: Record<string, string | number | boolean | null>
   /** Run the reference pipeline as a stored reference was made (model size, seed, chunk length). */
   like?: TargetSettings
+  /** A case that expects a verdict (an injected fault must be caught). */
+  expectation?: Expectation
 }
 
 export interface RunSpec {
@@ -37,11 +42,8 @@ export interface RunSpec {
 interface Prepared {
   sample: ResolvedSample & { status: 'ready' }
   target: CaseTarget
+  facts: SampleFacts
   manifest: ManifestLike | undefined
-}
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)
 }
 
 /**
@@ -61,8 +63,8 @@ export class CaseSession {
     private readonly services: HarnessServices = harnessServices(),
   ) {
     this.spec = spec
-    this.id = `${slug(spec.file.replace(/^.*\/(benches|validations)\//, ''))}--${slug(spec.title)}`
-    this.record = new CaseRecord({ id: this.id, title: spec.title, file: spec.file, kind: spec.kind, params: spec.params ?? {} })
+    this.id = caseIdFor(spec.file, spec.title)
+    this.record = new CaseRecord({ id: this.id, title: spec.title, file: spec.file, kind: spec.kind, params: spec.params ?? {}, expectation: spec.expectation ?? null })
   }
 
   /** GPUs this machine offers the harness (empty on CPU-only machines). */
@@ -76,7 +78,7 @@ export class CaseSession {
       if (sample.status === 'missing') return { missing: sample.reason }
       const manifestPath = this.spec.projectTo ?? sample.manifestPath ?? undefined
       const manifest = manifestPath === undefined ? undefined : await loadManifestLike(manifestPath)
-      return { sample, target: this.services.caseTarget(this.spec.like), manifest }
+      return { sample, target: this.services.caseTarget(this.spec.like), manifest, facts: await sampleFacts(sample) }
     })()
     return this.prepared
   }
@@ -119,7 +121,7 @@ export class CaseSession {
     const result: RunResult = { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration) }
     this.record.addRun(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
-      this.record.fail(`${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`)
+      this.record.fail(`${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${diagnoseRun(result).headline} (logs: ${result.logs.stdout}, ${result.logs.stderr})`)
     }
     await this.persist(handle)
     const error = this.record.error
@@ -139,22 +141,30 @@ export class CaseSession {
     this.record.fail(message)
   }
 
+  /** The comparison could not be made; for a fault case that may be the expected outcome, so it is not an error. */
+  noteComparisonError(message: string): void {
+    this.record.noteComparisonError(message)
+  }
+
   /**
    * Evaluates the thresholds over every run so far, writes the case with that evaluation (the one the report uses, see
    * plugin/report/build-report.ts), and surfaces warnings not surfaced before on the task.
    */
-  async persist(handle?: TaskHandle): Promise<ReportCase> {
+  async persist(handle?: TaskHandle): Promise<EvaluatedCase> {
     const prepared = await this.prepare()
     const ready = 'missing' in prepared ? null : prepared
     const sample: CaseResult['sample'] = {
       name: ready?.sample.name ?? this.spec.sample.label,
       path: ready?.sample.path ?? '',
-      records: ready?.sample.records ?? null,
+      records: ready?.sample.records ?? ready?.facts.records ?? null,
       manifestPath: this.spec.projectTo ?? ready?.sample.manifestPath ?? null,
+      bases: ready?.facts.bases ?? null,
+      lengths: ready?.facts.lengths ?? null,
+      provenance: ready?.facts.provenance ?? null,
     }
     const base = this.record.result(sample)
     const { warnings, analysis } = this.services.evaluate(base, ready?.manifest)
-    const result: ReportCase = { ...base, warnings, analysis }
+    const result: EvaluatedCase = { ...base, warnings, analysis }
     await this.services.store.write(result)
     if (handle !== undefined) await this.surface(warnings, handle)
     return result

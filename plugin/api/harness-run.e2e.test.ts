@@ -39,7 +39,7 @@ describe('harness options end to end', () => {
   it('repeats: 2 runs a benchmark case twice, and the report holds both runs', async () => {
     const { out, output, exitCode } = await run(['bench', '--run'])
     expect(exitCode, output).toBe(0)
-    const report = ReportSchema.parse(JSON.parse(await readFile(join(out, 'reports', 'latest.json'), 'utf8')))
+    const report = ReportSchema.parse(JSON.parse(await readFile(join(out, 'reports', 'latest-bench.json'), 'utf8')))
     expect(report.config).toMatchObject({ repeats: 2 })
     expect(report.cases).toHaveLength(1)
     const [only] = report.cases
@@ -55,7 +55,7 @@ describe('harness options end to end', () => {
     expect(off.output).toContain('fresh vanilla on the tiny sample (set VALIDATE_FRESH_VANILLA=1)')
     const on = await run(['run', '--reporter=verbose'], { VALIDATE_FRESH_VANILLA: '1' })
     expect(on.exitCode, on.output).toBe(0)
-    const report = ReportSchema.parse(JSON.parse(await readFile(join(on.out, 'reports', 'latest.json'), 'utf8')))
+    const report = ReportSchema.parse(JSON.parse(await readFile(join(on.out, 'reports', 'latest-test.json'), 'utf8')))
     expect(report.cases.flatMap((c) => c.runs.map((r) => r.mode))).toEqual(['vanilla', 'optimised'])
     expect(report.validations.flatMap((v) => v.comparisons.map((c) => c.verdict))).toHaveLength(1)
   })

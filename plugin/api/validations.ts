@@ -1,9 +1,10 @@
-import { resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { describe, expect, test, type TestContext } from 'vitest'
 import { z } from 'zod'
 import { COMPARE_ERROR_REASONS, compareOutputs, DIVERGENCE_ORDER, FindingCodeSchema, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
 import { type Comparison, VerdictSchema } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
+import type { Expectation } from '../model/case-result.ts'
 import { harnessConfig } from '../vitest/context.ts'
 import { testTaskHandle, type TaskHandle } from '../vitest/task-handle.ts'
 import { CaseSession, type CaseSpec, type RunSpec } from './case-session.ts'
@@ -17,7 +18,9 @@ export interface ValidationOptions {
 
 function callerFile(): string {
   const line = new Error().stack?.split('\n').find((frame) => /\/validations\//.test(frame)) ?? ''
-  return /\(?(?:file:\/\/)?([^():]+\.ts)/.exec(line)?.[1] ?? 'unknown'
+  // `    at file:///repo/benches/x.bench.ts:3:1` or `    at fn (/repo/validations/y.test.ts:4:2)` → repo-relative path.
+  const path = /(?:\(|\s)(?:file:\/\/)?(\/[^():]+\.ts)/.exec(line)?.[1]
+  return path === undefined ? 'unknown' : relative(process.cwd(), path)
 }
 
 /** Runs the candidate as the reference was made, so a model or chunk-length mismatch cannot pose as divergence. */
@@ -113,7 +116,8 @@ export function expectFaultCaught(fault: string, options: ValidationOptions & { 
   const expected = FaultExpectationSchema.parse(options.expect) // a misspelt code fails at collection, naming it
   test(`catches injected fault ${fault}`, async (context) => {
     const like = await settingsOf(options.reference)
-    const session = new CaseSession({ title: `fault ${fault}`, kind: 'validation', file, sample: options.sample, params: { fault, reference: options.reference }, like })
+    const expectation: Expectation = expected.verdict === 'error' && 'reason' in expected ? { verdict: 'error', reason: expected.reason } : { verdict: expected.verdict, findings: 'findings' in expected ? expected.findings : 'none' }
+    const session = new CaseSession({ title: `catches injected fault ${fault}`, kind: 'validation', file, sample: options.sample, params: { fault, reference: options.reference }, like, expectation })
     const handle = testTaskHandle(context.task, context.annotate)
     const missing = await session.missingReason()
     if (missing !== null) return context.skip(missing)
@@ -121,6 +125,8 @@ export function expectFaultCaught(fault: string, options: ValidationOptions & { 
     const run = await session.run(spec, handle)
     const outcome = await compareOutputs(run.outputDir, resolve(options.reference), { ...(options.tolerance === undefined ? {} : { options: options.tolerance }), run: runFacts(run) })
     if (outcome.status === 'error') {
+      session.noteComparisonError(`comparison impossible (${outcome.reason}): ${outcome.message}`)
+      await session.persist(handle)
       expect(expected.verdict, `comparison error: ${outcome.message}`).toBe('error')
       if (expected.verdict === 'error') expect(outcome.reason, outcome.message).toBe(expected.reason)
       return

@@ -4,6 +4,8 @@ import { z } from 'zod'
  * Log lines that mean trouble even when the exit code is 0 (contract §6). ERROR-level lines alone are not failures
  * (a successful real run logs `CRITICAL: Packing efficiency 79.0% < 80%` at ERROR): only these patterns count.
  */
+import type { Stage } from '../model/stages.ts'
+
 export type FindingSeverity = 'error' | 'warning'
 
 /**
@@ -58,7 +60,17 @@ export interface LogFinding {
   severity: FindingSeverity
   code: LogFindingCode
   message: string
+  /** How many lines matched (the message keeps the first one). */
+  count?: number
+  /** The stage running when the first matching line was logged, when known. */
+  stage?: Stage | null
+  /** The first matching line as logged, for a reader to search the logs with. */
+  firstLine?: string | null
+  /** Worker ranks named in the matching lines (`Worker 2`, `rank 2`), so a summary can say "on all 4 workers". */
+  workers?: number[]
 }
+
+const WORKER = /\b(?:Worker|[Rr]ank) (\d+)\b/
 
 /** The log message without the `date - logger - LEVEL - ` prefix, so findings read cleanly. */
 function messageOf(line: string): string {
@@ -77,19 +89,23 @@ export function matchFinding(line: string): LogFinding | null {
 export class FindingCollector {
   private readonly first = new Map<string, LogFinding>()
   private readonly counts = new Map<string, number>()
+  private readonly workers = new Map<string, Set<number>>()
 
-  add(line: string): LogFinding | null {
+  add(line: string, stage: Stage | null = null): LogFinding | null {
     const finding = matchFinding(line)
     if (finding === null) return null
-    if (!this.first.has(finding.code)) this.first.set(finding.code, finding)
+    if (!this.first.has(finding.code)) this.first.set(finding.code, { ...finding, stage, firstLine: line.trim().slice(0, 500) })
     this.counts.set(finding.code, (this.counts.get(finding.code) ?? 0) + 1)
+    const worker = WORKER.exec(line)?.[1]
+    if (worker !== undefined) this.workers.set(finding.code, (this.workers.get(finding.code) ?? new Set<number>()).add(Number(worker)))
     return finding
   }
 
   list(): LogFinding[] {
     return [...this.first.values()].map((f) => {
       const n = this.counts.get(f.code) ?? 1
-      return n > 1 ? { ...f, message: `${f.message} (×${n})` } : f
+      const workers = [...(this.workers.get(f.code) ?? [])].sort((a, b) => a - b)
+      return n > 1 ? { ...f, count: n, workers, message: `${f.message} (×${n})` } : { ...f, count: n, workers }
     })
   }
 }

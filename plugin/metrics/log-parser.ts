@@ -125,7 +125,7 @@ export class LogParser {
   /** One line; returns the stage it starts, if it is a stage banner. */
   pushLine(line: string): Stage | null {
     if (line.trim() === '') return null
-    this.findings.add(line)
+    this.findings.add(line, this.current)
     if (/^Usage: /.test(line)) this.usage.usage = true
     if (/^Error: /.test(line)) this.usage.error = true
     const at = logTimestampMs(line)

@@ -14,7 +14,23 @@ export const SampleRefSchema = z.object({
   records: z.number().int().nonnegative().nullable(),
   /** Set when the sample came with a manifest (real samples): sequence count, baseline, provenance. */
   manifestPath: z.string().nullable(),
+  /** Total bases, counted from the file (or the manifest's figure for real samples). */
+  bases: z.number().int().nonnegative().nullable().default(null),
+  /** Record lengths, counted from the file: min / median / max in bp. */
+  lengths: z.object({ min: z.number(), median: z.number(), max: z.number() }).nullable().default(null),
+  /** Where the sample came from: "seeded synthetic (preset small, profile fixed500, seed 42)", a manifest's provenance, … */
+  provenance: z.string().nullable().default(null),
 })
+
+/** A case that expects a particular verdict (an injected fault must be caught): what it expects and how it is named. */
+export const ExpectationSchema = z.object({
+  verdict: z.enum(['pass', 'warn', 'fail', 'error']),
+  /** Finding codes the comparison must report, or 'none' for a comparison without findings (verdicts other than error). */
+  findings: z.union([z.literal('none'), z.array(z.string())]).optional(),
+  /** For verdict 'error': why the comparison must be impossible (a compare error reason). */
+  reason: z.string().optional(),
+})
+export type Expectation = z.infer<typeof ExpectationSchema>
 
 /** One benchmark or validation case as persisted the moment it ends: the crash-safe unit of a report. */
 export const CaseResultSchema = z.object({
@@ -34,6 +50,10 @@ export const CaseResultSchema = z.object({
   warnings: z.array(WarningSchema),
   /** Held-out samples projected from a calibration sweep, then measured (projection-check cases). */
   projectionChecks: z.array(ProjectionCheckSchema).optional(),
+  /** For a case that expects a verdict (fault injection): the expectation; null for ordinary cases. */
+  expectation: ExpectationSchema.nullable().default(null),
+  /** The comparison could not be made (e.g. the candidate folder is unreadable), in words. */
+  comparisonError: z.string().nullable().default(null),
   startedAtMs: z.number(),
   endedAtMs: z.number(),
 })

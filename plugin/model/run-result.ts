@@ -34,6 +34,42 @@ export const RunCountsSchema = z.object({
 })
 export type RunCounts = z.infer<typeof RunCountsSchema>
 
+/** A log anomaly (contract §6 and the harness's own checks), counted, with the stage it belongs to and its first line. */
+export const LogFindingSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  count: z.number().int().positive().default(1),
+  stage: StageSchema.nullable().default(null),
+  firstLine: z.string().nullable().default(null),
+  workers: z.array(z.number().int().nonnegative()).default([]),
+})
+export type RunLogFinding = z.infer<typeof LogFindingSchema>
+
+/** The first ERROR lines and traceback lines of each stream: the real tool logs its errors on stdout, workers on stderr. */
+export const ErrorLinesSchema = z.object({ stdout: z.array(z.string()), stderr: z.array(z.string()) })
+export type ErrorLines = z.infer<typeof ErrorLinesSchema>
+
+/** What the run left in its output folder, counted from the file names (contract §2). */
+export const OutputInventorySchema = z.object({
+  nucleotideFeatureFiles: z.number().int().nonnegative(),
+  proteinFeatureFiles: z.number().int().nonnegative(),
+  mergedFiles: z.number().int().nonnegative(),
+  predictionFile: z.boolean(),
+  consensusFile: z.boolean(),
+  /** `.done` markers whose data file is absent (a capture that did not keep the `.pt` files, or a half-written run). */
+  doneMarkersWithoutFile: z.number().int().nonnegative(),
+})
+export type OutputInventory = z.infer<typeof OutputInventorySchema>
+
+/** A check of the output files against each other and the logs (contract §6 catches), made by post-run analysis. */
+export const OutputCheckSchema = z.object({
+  check: z.string(),
+  status: z.enum(['ok', 'warn', 'fail', 'not-checked']),
+  detail: z.string(),
+})
+export type OutputCheck = z.infer<typeof OutputCheckSchema>
+
 /** One execution of a pipeline on one sample: the harness's unit of measurement. */
 export const RunResultSchema = z.object({
   id: z.string(),
@@ -60,7 +96,10 @@ export const RunResultSchema = z.object({
   counts: RunCountsSchema,
   gpu: GpuTelemetrySchema,
   /** Log anomalies: lines that mean trouble even when the exit code is 0 (contract §6). */
-  logFindings: z.array(z.object({ severity: z.enum(['error', 'warning']), code: z.string(), message: z.string() })),
+  logFindings: z.array(LogFindingSchema),
+  errorLines: ErrorLinesSchema.default({ stdout: [], stderr: [] }),
+  outputs: OutputInventorySchema.nullable().default(null),
+  outputChecks: z.array(OutputCheckSchema).default([]),
   logs: z.object({ stdout: z.string(), stderr: z.string() }),
   environment: EnvironmentSchema,
   /** The GPU ceiling measured on this machine (GPU runs only), and the embedding stages' efficiency against it. */

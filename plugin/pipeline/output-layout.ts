@@ -13,6 +13,11 @@ export function contractOutputLayout(outputDir: string, inputPath: string, chunk
   return contractLayoutForStem(outputDir, inputStem(inputPath), chunkLength)
 }
 
+/** Where the contract's state file lies in an output folder: the one fact that does not depend on the input's stem. */
+export function contractStateFile(outputDir: string): string {
+  return path.join(outputDir, '.checkpoints', 'pipeline_state.json')
+}
+
 /** The same layout for a folder whose input is known only by the stem its outputs carry (a folder opened as found). */
 export function contractLayoutForStem(outputDir: string, stem: string, chunkLength: 300 | 500): OutputLayout {
   const at = (...parts: string[]): string => path.join(outputDir, ...parts)
@@ -28,7 +33,7 @@ export function contractLayoutForStem(outputDir: string, stem: string, chunkLeng
     mergedDir,
     predictions: path.join(mergedDir, 'prediction_results.txt'),
     consensus: path.join(mergedDir, 'prediction_results_highestscore.csv'),
-    stateFile: at('.checkpoints', 'pipeline_state.json'),
+    stateFile: contractStateFile(outputDir),
     failedFiles: at('failed_files.txt'),
     dnabertGlobs: [`${stem}_nucleotide/output_*_DNABERT_S.pt`, `${stem}_nucleotide/output_*_DNABERT.pt`],
     // v2 with multi-GPU DNABERT names its ESM files `_DNABERT.pt` inside the protein folder [contract §2, infer].

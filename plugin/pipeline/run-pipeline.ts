@@ -9,12 +9,16 @@ import type { ProgressMode } from '../config/harness-options.ts'
 import type { Environment, PythonInfo } from '../model/environment.ts'
 import { RunResultSchema, type RunResult, type StageTiming } from '../model/run-result.ts'
 import type { GpuTelemetry } from '../model/telemetry.ts'
+import type { ErrorLines, OutputInventory } from '../model/run-result.ts'
 import { GpuSampler, type SamplerResult } from '../metrics/gpu-sampler.ts'
 import { summariseTelemetry, type TimeWindow } from '../metrics/gpu-summary.ts'
 import { writeTimelineArrow } from '../metrics/gpu-timeline-arrow.ts'
 import type { LogFinding } from '../metrics/log-findings.ts'
 import { LogFollower } from '../metrics/log-follower.ts'
 import { LogParser } from '../metrics/log-parser.ts'
+import { listOutputFiles } from '../metrics/list-output.ts'
+import { inventoryFromPaths } from '../metrics/output-inventory.ts'
+import { readErrorLines } from '../metrics/read-error-lines.ts'
 import { currentStage } from '../metrics/pipeline-state.ts'
 import { ProgressDisplay, progressStyle } from '../metrics/progress-display.ts'
 import { runCounts, stageBreakdown } from '../metrics/stage-breakdown.ts'
@@ -64,6 +68,8 @@ interface Ending {
   spawnError: string | null
   extraFindings: LogFinding[]
   gpu: GpuTelemetry
+  errorLines?: ErrorLines
+  outputs?: OutputInventory | null
 }
 
 function stageWindows(stages: readonly StageTiming[], endedAtMs: number): { stages: TimeWindow[]; embedding: TimeWindow | null } {
@@ -117,6 +123,8 @@ function buildResult(live: LiveRun, end: Ending): RunResult {
     gpu: end.gpu,
     logFindings: findings,
     logs: { stdout: live.paths.stdout, stderr: live.paths.stderr },
+    errorLines: end.errorLines ?? { stdout: [], stderr: [] },
+    outputs: end.outputs ?? null,
     environment: live.opts.environment,
   })
 }
@@ -238,7 +246,7 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   if (pgid !== undefined && stoppedBy === null && groupAlive(pgid)) {
     // Workers outliving their parent would hold GPUs into the next run.
     await stopProcessGroup(pgid, LEFTOVER_GRACE_MS)
-    extraFindings.push({ severity: 'warning', code: 'leftover-processes', message: 'processes of the run outlived the pipeline and were stopped by the harness' })
+    extraFindings.push({ severity: 'warning', code: 'leftover-processes', message: 'processes of the run outlived the pipeline and were stopped by the harness', count: 1, stage: null, firstLine: null })
   }
   clearTimeout(timer)
   clearInterval(ticker)
@@ -249,6 +257,8 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   await Promise.all([...followers.map((f) => f.stop()), poller.stop()])
   const sampled = await sampler.stop()
   const gpu = await finishTelemetry(live, sampled, endedAtMs)
+  const errorLines = { stdout: await readErrorLines(paths.stdout), stderr: await readErrorLines(paths.stderr) }
+  const outputs = inventoryFromPaths(await listOutputFiles(paths.outputDir))
   const spawnError = exited.exitCode === undefined && exited.signal === undefined ? (exited.shortMessage ?? 'unknown error') : null
   const result = buildResult(live, {
     endedAtMs,
@@ -258,6 +268,8 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
     spawnError,
     extraFindings,
     gpu,
+    errorLines,
+    outputs,
   })
   await writeJsonAtomic(paths.result, result)
   display.finish(`${result.outcomeDescription} · ${result.wallSeconds.toFixed(1)} s · ${paths.runDir}`)

@@ -37,7 +37,11 @@ export class VirnucproTarget implements PipelineTarget {
 
   async version(): Promise<string | null> {
     const result = await execa(this.options.python ?? 'python3', ['-m', 'virnucpro', '--version'], { cwd: this.options.repoDir, reject: false, timeout: 120_000, stdin: 'ignore' })
-    return /version\s+(\S+)/.exec(result.stdout)?.[1] ?? null
+    const version = /version\s+(\S+)/.exec(result.stdout)?.[1] ?? null
+    // The package version does not change between commits of the tool; the checkout's commit says what ran.
+    const git = await execa('git', ['-C', this.options.repoDir, 'rev-parse', '--short', 'HEAD'], { reject: false, timeout: 10_000, stdin: 'ignore' })
+    const commit = git.exitCode === 0 && /^[0-9a-f]{7,40}$/.test(git.stdout.trim()) ? git.stdout.trim() : null
+    return version === null && commit === null ? null : [version, commit === null ? null : `(commit ${commit})`].filter((p) => p !== null).join(' ')
   }
 
   buildCommand(req: PlacedRequest, python: PythonInfo): CommandSpec {

@@ -1,11 +1,12 @@
-/** Cases in, one validated Report out: takes each case's evaluation (analysis and warnings) and collects them. No I/O. */
+/** Cases in, one validated Report out: takes each case's evaluation (analysis and warnings), derives each case's one status, and collects them. No I/O. */
+import { caseVerdict } from '../analysis/case-verdict.ts'
 import { evaluateCase } from '../analysis/evaluate.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
 import { summariseSuite } from '../analysis/summary.ts'
 import type { CaseResult } from '../model/case-result.ts'
 import type { Environment } from '../model/environment.ts'
 import type { Thresholds } from '../model/thresholds.ts'
-import { parseReport, REPORT_SCHEMA_VERSION, type Report, type ReportCase } from './schema.ts'
+import { parseReport, REPORT_SCHEMA_VERSION, type EvaluatedCase, type Report, type ReportCase } from './schema.ts'
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
@@ -19,7 +20,7 @@ export interface BuildReportInput {
   config: Record<string, unknown>
   thresholds: Thresholds
   /** Cases as stored (evaluated by their session) or, for cases that never reached the store, not yet evaluated. */
-  cases: readonly (CaseResult | ReportCase)[]
+  cases: readonly (CaseResult | EvaluatedCase)[]
   /** The real-sample manifest for a case, when it has one. */
   manifestFor?: (caseResult: CaseResult) => ManifestLike | undefined
 }
@@ -31,7 +32,7 @@ export interface BuildReportInput {
  * de-duplicating. Only a case that never had an evaluation (a failed test that never reached the store, a case built by
  * hand) is evaluated here.
  */
-function evaluated(caseResult: CaseResult | ReportCase, thresholds: Thresholds, manifest: ManifestLike | undefined): ReportCase {
+function evaluated(caseResult: CaseResult | EvaluatedCase, thresholds: Thresholds, manifest: ManifestLike | undefined): EvaluatedCase {
   if ('analysis' in caseResult) return caseResult
   const { analysis, warnings } = evaluateCase(caseResult, thresholds, manifest)
   return { ...caseResult, warnings, analysis }
@@ -49,7 +50,10 @@ export function toJsonRecord(config: Record<string, unknown>): Record<string, Js
 }
 
 export function buildReport(input: BuildReportInput): Report {
-  const cases = [...input.cases].sort((a, b) => a.startedAtMs - b.startedAtMs).map((c) => evaluated(c, input.thresholds, input.manifestFor?.(c)))
+  const cases: ReportCase[] = [...input.cases]
+    .sort((a, b) => a.startedAtMs - b.startedAtMs)
+    .map((c) => evaluated(c, input.thresholds, input.manifestFor?.(c)))
+    .map((c) => ({ ...c, verdict: caseVerdict({ ...c, warningCount: c.warnings.length }) }))
   const warnings = cases.flatMap((c) => c.warnings)
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -65,7 +69,7 @@ export function buildReport(input: BuildReportInput): Report {
     projections: cases.flatMap((c) => c.analysis.projections),
     projectionChecks: cases.flatMap((c) => c.projectionChecks ?? []),
     warnings,
-    validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, comparisons: c.comparisons })),
+    validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, verdict: c.verdict, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),
     summary: summariseSuite(cases, warnings.length, input.strict),
   }

@@ -6,14 +6,14 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CaseResultSchema, type CaseResult } from '../model/case-result.ts'
 import { writeFileAtomic } from './atomic-write.ts'
-import { ReportCaseSchema, type ReportCase } from './schema.ts'
+import { EvaluatedCaseSchema, type EvaluatedCase } from './schema.ts'
 
 /** A case as its session stores it: evaluated (analysis and warnings) when the session ran; else as built. */
-export type StoredCase = CaseResult | ReportCase
+export type StoredCase = CaseResult | EvaluatedCase
 
 /** The schema a stored case is checked against: with an analysis it must be a whole evaluated case. */
-function schemaFor(value: unknown): typeof ReportCaseSchema | typeof CaseResultSchema {
-  return typeof value === 'object' && value !== null && 'analysis' in value ? ReportCaseSchema : CaseResultSchema
+function schemaFor(value: unknown): typeof EvaluatedCaseSchema | typeof CaseResultSchema {
+  return typeof value === 'object' && value !== null && 'analysis' in value ? EvaluatedCaseSchema : CaseResultSchema
 }
 
 export interface CorruptCaseFile {

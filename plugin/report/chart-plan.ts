@@ -14,7 +14,8 @@ export function planCharts(report: Report, chartDir: string, runsWithSamples: Re
   const charts: ChartSpec[] = []
   for (const scaling of report.scaling) {
     if (scaling.points.some((p) => p.speedup !== null)) {
-      charts.push({ kind: 'scaling', caseId: scaling.caseId, title: `Scaling: ${scaling.caseId}`, path: `${chartDir}/scaling-${slug(scaling.caseId)}.svg` })
+      const title = report.cases.find((c) => c.id === scaling.caseId)?.title ?? scaling.caseId
+      charts.push({ kind: 'scaling', caseId: scaling.caseId, title: `Scaling: ${title}`, path: `${chartDir}/scaling-${slug(scaling.caseId)}.svg` })
     }
   }
   let timelines = 0
@@ -22,7 +23,8 @@ export function planCharts(report: Report, chartDir: string, runsWithSamples: Re
     for (const run of c.runs) {
       if (!runsWithSamples.has(run.id) || timelines >= maxTimelines) continue
       timelines++
-      charts.push({ kind: 'gpu-timeline', caseId: c.id, runId: run.id, title: `GPU utilisation: ${run.id} (${run.gpuCount} GPU)`, path: `${chartDir}/gpu-${slug(run.id)}.svg` })
+      const gpus = `${run.gpuCount} GPU${run.gpuCount === 1 ? '' : 's'}`
+      charts.push({ kind: 'gpu-timeline', caseId: c.id, runId: run.id, title: `GPU utilisation: ${c.title} (${run.mode}, ${gpus})`, path: `${chartDir}/gpu-${slug(run.id)}.svg` })
     }
   }
   return charts

@@ -19,6 +19,8 @@ export interface RenderContext {
   charts: ChartSpec[]
   /** Per run id, the GPU samples for its timeline chart. */
   timelines: ReadonlyMap<string, readonly TimelinePoint[]>
+  /** Said instead of the charts when they are left out on purpose (e.g. the CI step summary, where links do not resolve). */
+  chartsOmitted?: string
 }
 
 export interface RenderedFile {

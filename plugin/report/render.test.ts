@@ -32,22 +32,23 @@ describe('MarkdownReport', () => {
     expect(report.summary).toMatchObject({ status: 'fail', cases: 3, failed: 1 })
   })
   it('has the summary, scaling (measured and projected rows), stage, GPU and projection tables', () => {
-    expect(markdown).toContain('| Cases | Failed | Warnings | Skipped | Not evaluated |')
+    expect(markdown).toContain('| Cases | Passed | Failed | Warnings | Skipped | Not evaluated |')
+    expect(markdown).toMatch(/\| Scaling on synth-small \| scaling \| ⚠️ \d+ warnings \| 9 \| 1 GPU: 1\.8 min \(median of 3\)/)
     expect(markdown).toContain('| GPUs | Wall time | Speedup | Efficiency | Basis | Status |')
     expect(markdown).toMatch(/\| 1 \| 1\.8 min \| 1\.00× \| 100 % \| measured \(3 runs\) \| — \|/)
     expect(markdown).toMatch(/\| 8 \*\(projected\)\* \| .* \| projected \(Amdahl fit, f=0\.\d{3}\) \| ⚠️ < 6\.00× \|/)
     expect(markdown).toContain('| ESM-2 | 2 |')
     expect(markdown).toMatch(/\| ESM-2 Feature Extraction \| 1 \| 1\.0 min \| 0\.0 % \| 8000 \| 133\.3 \|/)
     expect(markdown).toContain('## GPU utilisation and memory')
-    expect(markdown).toMatch(/\| scaling-small \| real-1M \| 1000000 \| 4 \| \d+\.\d h, \d+\.\d–\d+\.\d h \| — \| .* \| ✅ within target \|/)
+    expect(markdown).toMatch(/\| Scaling on synth-small \| real-1M \| 1000000 \| 4 \| \d+\.\d h, \d+\.\d–\d+\.\d h \| — \| .* \| ✅ within target \|/)
   })
   it('lists warnings with measured value, target, shortfall and basis', () => {
-    expect(markdown).toMatch(/- ⚠ \*\*speedup-below-band\*\* \(scaling-small\): .*Measured 1\.56, target ≥ 1\.60× .*shortfall 0\.04× short of 1\.60× \(2 %\); basis: measured \(median of 3 runs\)\./)
+    expect(markdown).toMatch(/- ⚠ \*\*speedup-below-band\*\* \(Scaling on synth-small\): .*Measured 1\.56, target ≥ 1\.60× .*shortfall 0\.04× short of 1\.60× \(2 %\); basis: measured \(median of 3 runs\)\./)
     expect(markdown).toMatch(/embedding-utilisation-low.*basis: sampled at 500 ms/)
   })
   it('lists not-evaluated checks with reasons, and validations with verdict, stats and findings', () => {
-    expect(markdown).toContain('| performance thresholds | oom-large | case errored: exit 4: out of memory |')
-    expect(markdown).toContain('### Optimised vs vanilla (equivalence-tiny): ok')
+    expect(markdown).toContain('| performance thresholds | Scaling on synth-small | case errored: exit 4: out of memory |')
+    expect(markdown).toContain('### Optimised vs vanilla: ⚠️ verdict warn')
     expect(markdown).toMatch(/\*\*Verdict: warn\*\*/)
     expect(markdown).toContain('| dnabert | 100 |')
     expect(markdown).toContain('- warn: **label-flips**: 2 labels flipped near 0.5')
@@ -55,11 +56,20 @@ describe('MarkdownReport', () => {
     expect(markdown).toContain('Predictions: 100 rows, label agreement 100.00 % (0 flips, 0 borderline)')
     expect(markdown).toContain('Consensus: 40 rows, agreement 100.00 % (0 disagreements, 0 on borderline chunks)')
   })
-  it('links the charts and explains how the numbers were obtained', () => {
-    expect(markdown).toContain('- [Scaling: scaling-small](stamp-bench/scaling-scaling-small.svg)')
-    expect(markdown).toMatch(/- \[GPU utilisation: scaling-1gpu-r0 \(1 GPU\)\]\(stamp-bench\/gpu-scaling-1gpu-r0\.svg\)/)
+  it('embeds the charts as images with readable titles and explains how the numbers were obtained', () => {
+    expect(markdown).toContain('![Scaling: Scaling on synth-small](stamp-bench/scaling-scaling-small.svg)')
+    expect(markdown).toMatch(/!\[GPU utilisation: Scaling on synth-small \(optimised, 1 GPU\)\]\(stamp-bench\/gpu-scaling-1gpu-r0\.svg\)/)
     expect(markdown).toContain('## How these numbers were obtained')
     expect(markdown).toContain('sampled by nvidia-smi every 500 ms (nvidia-smi)')
+  })
+  it('says what ran: title, file, target, mode, model, sample and GPUs', () => {
+    expect(markdown).toContain('## What ran')
+    expect(markdown).toMatch(/\| Scaling on synth-small \| `benches\/scaling\.bench\.ts` \| .* \| optimised.* \| .*synth-small.* \| 1 GPU; 2 GPUs; 4 GPUs \|/)
+  })
+  it('says why there are no charts', () => {
+    const cpu = buildTestReport([buildCase({ runs: [buildRun({ gpuCount: 0 })] })])
+    const text = new MarkdownReport('x.md').render(cpu, { charts: [], timelines: new Map() })[0]?.content ?? ''
+    expect(text).toMatch(/No charts: (every run was on CPU|no GPU samples)/)
   })
   it('says nothing ran when there are no cases', () => {
     const empty = new MarkdownReport('x.md').render(buildTestReport([], { complete: false }), { charts: [], timelines: new Map() })[0]?.content ?? ''
@@ -81,6 +91,8 @@ describe('SvgCharts', () => {
     expect(scaling).toContain('>GPUs</text>')
     expect(scaling).toContain('>Speedup over 1 GPU (×)</text>')
     expect(scaling).toContain('>projected (Amdahl)</text>')
+    // Whole GPU counts only on the x axis.
+    expect(scaling).not.toMatch(/>1\.5<\/text>/)
     expect(scaling.trim().endsWith('</svg>')).toBe(true)
   })
   it('draws one utilisation series per GPU with the target line', () => {
@@ -94,7 +106,10 @@ describe('SvgCharts', () => {
     const c = buildScalingCase({ id: 'a<b>&c', gpuCounts: [1, 2], repeats: 1 })
     const report = buildTestReport([c])
     const svg = new SvgCharts().render(report, { charts: planCharts(report, 'd', new Set()), timelines: new Map() })[0]?.content ?? ''
-    expect(svg).toContain('Scaling: a&lt;b&gt;&amp;c')
+    expect(svg).toContain('Scaling: Scaling on synth-small')
+    const titled = buildTestReport([buildScalingCase({ id: 'x', title: 'a<b>&c', gpuCounts: [1, 2], repeats: 1 })])
+    const svg2 = new SvgCharts().render(titled, { charts: planCharts(titled, 'd', new Set()), timelines: new Map() })[0]?.content ?? ''
+    expect(svg2).toContain('Scaling: a&lt;b&gt;&amp;c')
   })
 })
 

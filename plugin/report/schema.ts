@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { ProjectionCheckSchema } from '../model/projection-check.ts'
 import { CaseAnalysisSchema, NotEvaluatedSchema, ProjectionSchema, ScalingAnalysisSchema, SummaryStatusSchema } from '../analysis/schema.ts'
+import { CaseVerdictSchema } from '../analysis/case-verdict.ts'
 import { CaseResultSchema } from '../model/case-result.ts'
 import { EnvironmentSchema } from '../model/environment.ts'
 import { ThresholdsSchema, WarningSchema } from '../model/thresholds.ts'
@@ -12,13 +13,18 @@ import { ComparisonSchema } from '../model/validation.ts'
 
 export const REPORT_SCHEMA_VERSION = 1
 
-export const ReportCaseSchema = CaseResultSchema.extend({ analysis: CaseAnalysisSchema })
+/** A case as its session stores it: what it gathered and its one threshold evaluation. */
+export const EvaluatedCaseSchema = CaseResultSchema.extend({ analysis: CaseAnalysisSchema })
+export type EvaluatedCase = z.infer<typeof EvaluatedCaseSchema>
+/** A case as reported: the stored case and its one status, derived when the report is built (analysis/case-verdict.ts). */
+export const ReportCaseSchema = EvaluatedCaseSchema.extend({ verdict: CaseVerdictSchema })
 export type ReportCase = z.infer<typeof ReportCaseSchema>
 
 export const ValidationEntrySchema = z.object({
   caseId: z.string(),
   title: z.string(),
   status: CaseResultSchema.shape.status,
+  verdict: CaseVerdictSchema,
   comparisons: z.array(ComparisonSchema),
 })
 export type ValidationEntry = z.infer<typeof ValidationEntrySchema>
@@ -26,6 +32,8 @@ export type ValidationEntry = z.infer<typeof ValidationEntrySchema>
 export const ReportSummarySchema = z.object({
   status: SummaryStatusSchema,
   cases: z.number().int().nonnegative(),
+  /** Cases that passed (with or without warnings), fault cases whose fault was caught included. */
+  passed: z.number().int().nonnegative().default(0),
   failed: z.number().int().nonnegative(),
   warnings: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),

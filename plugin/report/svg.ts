@@ -86,12 +86,18 @@ export function legend(frame: Frame, entries: readonly LegendEntry[]): string {
   return `<g class="legend">${rows.join('')}</g>`
 }
 
+/** About how many characters of the 14 px bold title fit across the frame; longer titles end in "…". */
+function fitTitle(frame: Frame, title: string): string {
+  const max = Math.floor((frame.width - 20) / 8)
+  return title.length > max ? `${title.slice(0, max - 1)}…` : title
+}
+
 export function svgDocument(frame: Frame, title: string, body: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${frame.width}" height="${frame.height}" viewBox="0 0 ${frame.width} ${frame.height}" font-family="sans-serif">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text class="chart-title" x="${frame.width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text class="chart-title" x="${frame.width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(fitTitle(frame, title))}</text>`,
     body,
     '</svg>',
     '',

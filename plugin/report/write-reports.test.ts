@@ -25,13 +25,15 @@ async function arrowTimeline(dir: string, startMs: number): Promise<string> {
 describe('writeReports', () => {
   afterEach(() => vi.unstubAllEnvs())
 
-  it('writes timestamped and latest markdown + JSON, and charts in the stamped folder', async () => {
+  it('writes timestamped and per-suite latest markdown + JSON, and charts under charts/<stamp>-<suite>/', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'reports-'))
     const report = buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 1 })])
     const written = await writeReports(report, { reportsDir: dir, stamp: stampFrom(report.createdAt) })
     expect(written.markdown).toBe(join(dir, '20261128-120005-bench.md'))
-    expect((await readdir(dir)).sort()).toEqual(['20261128-120005-bench', '20261128-120005-bench.json', '20261128-120005-bench.md', 'latest.json', 'latest.md'])
-    expect(await readdir(join(dir, '20261128-120005-bench'))).toEqual(['scaling-scaling-small.svg'])
+    expect((await readdir(dir)).sort()).toEqual(['20261128-120005-bench.json', '20261128-120005-bench.md', 'charts', 'latest-bench.json', 'latest-bench.md'])
+    expect(await readdir(join(dir, 'charts', '20261128-120005-bench'))).toEqual(['scaling-scaling-small.svg'])
+    // The markdown embeds the chart by a path relative to the reports folder, so both the stamped and the latest file show it.
+    expect(await readFile(written.latestMarkdown, 'utf8')).toContain('![Scaling: Scaling on synth-small](charts/20261128-120005-bench/scaling-scaling-small.svg)')
     expect(ReportSchema.parse(JSON.parse(await readFile(written.latestJson, 'utf8')))).toEqual(report)
     expect(await readFile(written.latestMarkdown, 'utf8')).toBe(await readFile(written.markdown, 'utf8'))
   })
@@ -46,6 +48,15 @@ describe('writeReports', () => {
     expect(written.problems).toEqual([])
     const svg = await readFile(written.charts.find((c) => c.includes('/gpu-')) ?? '', 'utf8')
     expect(svg.match(/class="gpu-series"/g)).toHaveLength(2)
+    // Stage bands from the state-file timestamps sit behind the series.
+    expect(svg.match(/class="stage-band"/g)?.length).toBeGreaterThan(3)
+    expect(svg).toContain('>ESM-2</text>')
+  })
+  it('keeps the bench and the test reports apart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reports-'))
+    await writeReports(buildTestReport([buildCase()]), { reportsDir: dir, stamp: 'a' })
+    await writeReports({ ...buildTestReport([buildCase()]), suite: 'test' }, { reportsDir: dir, stamp: 'b' })
+    expect((await readdir(dir)).filter((f) => f.startsWith('latest-')).sort()).toEqual(['latest-bench.json', 'latest-bench.md', 'latest-test.json', 'latest-test.md'])
   })
   it('appends the markdown to $GITHUB_STEP_SUMMARY when asked', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'reports-'))

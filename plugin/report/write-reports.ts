@@ -1,6 +1,7 @@
 /**
- * Writes one report: `<reportsDir>/<stamp>-<suite>.md|.json`, charts under `<reportsDir>/<stamp>-<suite>/`, and the
- * stable `latest.md` / `latest.json`. Every file is written atomically. Appends the markdown to
+ * Writes one report: `<reportsDir>/<stamp>-<suite>.md|.json`, charts under `<reportsDir>/charts/<stamp>-<suite>/`,
+ * and the stable `latest-<suite>.md|.json` (one per suite, so `npm test` does not overwrite what `vitest bench`
+ * wrote). Every file is written atomically. Appends the markdown to
  * $GITHUB_STEP_SUMMARY when asked (final reports only, so a live rewrite does not append twice).
  */
 import { appendFile, access } from 'node:fs/promises'
@@ -40,6 +41,11 @@ export function stampFrom(isoDate: string): string {
   return isoDate.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 }
 
+/** `latest-bench.md`, `latest-test.md`, …: the newest report of each suite. */
+export function latestNames(suite: string): { markdown: string; json: string } {
+  return { markdown: `latest-${suite}.md`, json: `latest-${suite}.json` }
+}
+
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -67,17 +73,18 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   const problems: string[] = []
   const timelines = await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems)
   const withSamples = new Set([...timelines.entries()].filter(([, s]) => s.length > 0).map(([id]) => id))
-  const context: RenderContext = { charts: planCharts(report, base, withSamples), timelines }
-  const formatters: ReportFormatter[] = [new SvgCharts(), new MarkdownReport(`${base}.md`, 'latest.md'), new JsonReport(`${base}.json`, 'latest.json')]
+  const context: RenderContext = { charts: planCharts(report, `charts/${base}`, withSamples), timelines }
+  const latest = latestNames(report.suite)
+  const formatters: ReportFormatter[] = [new SvgCharts(), new MarkdownReport(`${base}.md`, latest.markdown), new JsonReport(`${base}.json`, latest.json)]
   const files = formatters.flatMap((f) => f.render(report, context))
   for (const file of files) await writeFileAtomic(join(options.reportsDir, file.path), file.content)
   const stepSummaryPath = process.env['GITHUB_STEP_SUMMARY']
-  if (options.stepSummary && stepSummaryPath) await appendFile(stepSummaryPath, `${renderMarkdown(report, { charts: [], timelines })}\n`)
+  if (options.stepSummary && stepSummaryPath) await appendFile(stepSummaryPath, `${renderMarkdown(report, { charts: [], timelines, chartsOmitted: `${context.charts.length} chart(s) beside the report files (${join(options.reportsDir, latest.markdown)}); not embedded here.` })}\n`)
   return {
     markdown: join(options.reportsDir, `${base}.md`),
     json: join(options.reportsDir, `${base}.json`),
-    latestMarkdown: join(options.reportsDir, 'latest.md'),
-    latestJson: join(options.reportsDir, 'latest.json'),
+    latestMarkdown: join(options.reportsDir, latest.markdown),
+    latestJson: join(options.reportsDir, latest.json),
     charts: files.filter((f) => f.path.endsWith('.svg')).map((f) => join(options.reportsDir, f.path)),
     problems,
   }

@@ -213,7 +213,7 @@ export function buildCase(options: CaseOptions = {}): CaseResult {
 }
 
 /** A scaling case with `repeats` runs per GPU count; wall times jitter deterministically by `jitter` seconds. */
-export function buildScalingCase(options: { id?: string; gpuCounts?: number[]; repeats?: number; efficiency?: number; utilisationPercent?: number | null; jitter?: number; slowdown?: number; memoryPeakMiB?: number; environment?: Environment } = {}): CaseResult {
+export function buildScalingCase(options: { id?: string; title?: string; gpuCounts?: number[]; repeats?: number; efficiency?: number; utilisationPercent?: number | null; jitter?: number; slowdown?: number; memoryPeakMiB?: number; environment?: Environment } = {}): CaseResult {
   const runs: RunResult[] = []
   const repeats = options.repeats ?? 3
   let start = Date.UTC(2026, 10, 28, 12)
@@ -236,7 +236,7 @@ export function buildScalingCase(options: { id?: string; gpuCounts?: number[]; r
       runs.push(run)
     }
   }
-  return buildCase({ id: options.id ?? 'scaling-small', runs })
+  return buildCase({ id: options.id ?? 'scaling-small', runs, ...(options.title === undefined ? {} : { title: options.title }) })
 }
 
 export function buildComparison(verdict: Comparison['verdict'] = 'pass'): Comparison {

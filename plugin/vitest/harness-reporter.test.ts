@@ -9,11 +9,11 @@ import { buildScalingCase } from '../test-support/builders.ts'
 import { HarnessReporter } from './harness-reporter.ts'
 
 /** The few TestCase members the reporter reads; the rest of the interface is not needed here. */
-function fakeTestCase(options: { id: string; name: string; state: 'passed' | 'failed'; caseId?: string; errors?: string[]; warnings?: string[] }): TestCase {
+function fakeTestCase(options: { id: string; name: string; state: 'passed' | 'failed' | 'skipped'; caseId?: string; errors?: string[]; warnings?: string[]; file?: string }): TestCase {
   const fake = {
     id: options.id,
     fullName: options.name,
-    module: { relativeModuleId: 'benches/scaling.bench.ts' },
+    module: { relativeModuleId: options.file ?? 'benches/scaling.bench.ts' },
     meta: () => (options.caseId ? { virnucpro: { caseId: options.caseId } } : {}),
     result: () => ({ state: options.state, errors: (options.errors ?? []).map((message) => ({ message })) }),
     annotations: () => (options.warnings ?? []).map((message) => ({ message, type: 'warning' })),
@@ -26,7 +26,7 @@ async function setup() {
   const lines: string[] = []
   const reporter = new HarnessReporter({ reportsDir, sessionId: 's1', suite: 'bench', config: { target: 'reference', fn: () => 1 }, strict: false, log: (l) => lines.push(l), now: () => new Date('2026-11-28T12:00:05Z') })
   const store = CaseStore.forSession(reportsDir, 's1')
-  const latest = async () => ReportSchema.parse(JSON.parse(await readFile(join(reportsDir, 'latest.json'), 'utf8')))
+  const latest = async () => ReportSchema.parse(JSON.parse(await readFile(join(reportsDir, 'latest-bench.json'), 'utf8')))
   return { reportsDir, lines, reporter, store, latest }
 }
 
@@ -44,8 +44,9 @@ describe('HarnessReporter', () => {
     expect(final.complete).toBe(true)
     expect(final.summary.status).toBe('pass-with-warnings')
     expect(lines.find((l) => l.includes('virnucpro bench: pass-with-warnings'))).toBeDefined()
-    expect(lines.some((l) => l.startsWith('⚠ scaling-small: Speedup on 2 GPUs'))).toBe(true)
-    expect(lines.some((l) => l.includes('latest: ') && l.endsWith('latest.md'))).toBe(true)
+    expect(lines.some((l) => l.startsWith('⚠ Speedup on 2 GPUs'))).toBe(true)
+    expect(lines.some((l) => l.includes('Scaling on synth-small') && l.includes('1 GPU: '))).toBe(true)
+    expect(lines.some((l) => l.startsWith('   report: ') && l.includes('latest-bench.md'))).toBe(true)
   })
   it('keeps complete:false when the run was interrupted', async () => {
     const { reporter, store, latest } = await setup()
@@ -72,6 +73,15 @@ describe('HarnessReporter', () => {
     await reporter.onTestCaseResult(fakeTestCase({ id: 't3', name: 'throughput', state: 'passed', caseId: 'missing-case' }))
     await reporter.onTestRunEnd([], [], 'passed')
     expect(lines).toContain('⚠ test "throughput" reported case missing-case, which is not in the case store')
+  })
+  it('lists a skipped bench that never reached the store as a skipped case with its reason; not skipped unit tests', async () => {
+    const { reporter, latest } = await setup()
+    await reporter.onTestCaseResult(fakeTestCase({ id: 't4', name: 'real sample end to end on 4 GPUs > 4 GPUs (skipped: this machine has 0)', state: 'skipped', file: 'benches/real-sample.bench.ts' }))
+    await reporter.onTestCaseResult(fakeTestCase({ id: 't5', name: 'some unit test', state: 'skipped', file: 'plugin/x.test.ts' }))
+    await reporter.onTestRunEnd([], [], 'passed')
+    const report = await latest()
+    expect(report.summary).toMatchObject({ status: 'pass', skipped: 1, cases: 1 })
+    expect(report.cases[0]).toMatchObject({ id: 'real-sample-bench-ts--real-sample-end-to-end-on-4-gpus', title: 'real sample end to end on 4 GPUs', skipReasons: ['4 GPUs: this machine has 0'] })
   })
   it('reports that nothing ran when there are no cases', async () => {
     const { reporter, latest, lines } = await setup()

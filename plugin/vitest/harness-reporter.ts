@@ -6,10 +6,12 @@
  */
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node'
 import { z } from 'zod'
+import { caseIdFor } from '../model/case-id.ts'
 import { CaseResultSchema, type CaseResult } from '../model/case-result.ts'
 import type { Environment } from '../model/environment.ts'
 import type { Thresholds } from '../model/thresholds.ts'
 import { CaseStore } from '../report/case-store.ts'
+import { consoleSummary } from '../report/console-summary.ts'
 import { regenerateReports, type Regenerated } from '../report/regenerate.ts'
 import { stampFrom } from '../report/write-reports.ts'
 
@@ -126,6 +128,11 @@ export class HarnessReporter implements Reporter {
     const now = Date.now()
     const cases: CaseResult[] = []
     for (const test of this.seen.values()) {
+      if (test.state === 'skipped') {
+        // Only benchmark and validation cases: a skipped unit test is not a case of the harness's report.
+        if (/(^|\/)(benches|validations)\//.test(test.file)) cases.push(this.skippedCase(test, now))
+        continue
+      }
       if (test.state !== 'failed') continue
       cases.push(this.errorCase(test.caseId ?? `vitest:${test.name}`, test.name, test.file, test.errors.join('; ') || 'test failed', now))
     }
@@ -133,6 +140,34 @@ export class HarnessReporter implements Reporter {
       cases.push(this.errorCase('vitest:unhandled-errors', 'Unhandled errors', '', unhandledErrors.map((e) => errorText(e)).join('; '), now))
     }
     return cases
+  }
+
+  /**
+   * A test Vitest skipped (`bench.skip`, `test.skipIf`) that never reached the store: listed as a skipped case, its
+   * reason taken from the "(… )" the harness puts in skipped task names. A case that ran other tasks keeps its own
+   * entry (the store wins on id clashes), so this only adds cases that did not run at all.
+   */
+  private skippedCase(test: SeenTest, now: number): CaseResult {
+    const [suite, ...rest] = test.name.split(' > ')
+    const name = rest.join(' > ') || suite || test.name
+    const reason = /\((?:skipped: )?([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$/.exec(name)?.[1] ?? 'skipped by Vitest (no reason given)'
+    const title = rest.length > 0 ? (suite ?? name) : name.replace(/\s*\([^()]*\)\s*$/, '')
+    return CaseResultSchema.parse({
+      id: test.caseId ?? caseIdFor(test.file, title),
+      title,
+      file: test.file,
+      kind: /\.bench\./.test(test.file) ? 'end-to-end' : 'validation',
+      status: 'skipped',
+      error: null,
+      skipReasons: [rest.length > 0 ? `${name.replace(/\s*\([^()]*\)\s*$/, '')}: ${reason}` : reason],
+      sample: { name: 'not resolved', path: '', records: null, manifestPath: null },
+      params: {},
+      runs: [],
+      comparisons: [],
+      warnings: [],
+      startedAtMs: now,
+      endedAtMs: now,
+    })
   }
 
   private errorCase(id: string, title: string, file: string, error: string, now: number): CaseResult {
@@ -156,18 +191,13 @@ export class HarnessReporter implements Reporter {
 
   private printSummary(final: Regenerated, reason: TestRunEndReason): void {
     const { report, written } = final
-    const s = report.summary
-    const icon = s.status === 'pass' ? '✅' : s.status === 'fail' ? '❌' : '⚠️'
-    this.log('')
-    this.log(`${icon} virnucpro ${report.suite}: ${s.status} (${s.cases} cases, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped)${report.complete ? '' : ` (incomplete: ${reason})`}`)
-    if (report.cases.length === 0) this.log('   nothing ran: no case reached the case store')
-    for (const w of report.warnings) this.log(`⚠ ${w.caseId ? `${w.caseId}: ` : ''}${w.message} (measured ${w.measured ?? '—'}, target ${w.target}, ${w.shortfall}; ${w.basis})`)
+    const lines = consoleSummary(report, written, report.complete ? null : reason)
+    const tail = lines.splice(lines.findIndex((l) => l.startsWith('   report: ')))
+    for (const line of lines) this.log(line)
     for (const c of final.corrupt) this.log(`⚠ skipped unreadable case file ${c.file}: ${c.reason}`)
     for (const p of final.problems) this.log(`⚠ ${p}`)
     for (const line of this.crossCheck(report.cases.map((c) => c.id))) this.log(`⚠ ${line}`)
-    this.log(`   report: ${written.markdown}`)
-    this.log(`   json:   ${written.json}`)
-    this.log(`   latest: ${written.latestMarkdown}`)
+    for (const line of tail) this.log(line)
   }
 
   /** Tests that named a case id, or annotated warnings, without the store knowing that case. */

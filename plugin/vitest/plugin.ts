@@ -2,6 +2,7 @@
 import type { Plugin } from 'vite'
 import { resolveConfig, detectGpus, type HarnessConfig, type HarnessOptions } from '../pipeline/index.ts'
 import { HarnessReporter } from './harness-reporter.ts'
+import { HarnessBenchConsole } from './bench-console.ts'
 import type { HarnessContext } from './context.ts'
 
 /**
@@ -81,7 +82,11 @@ export function virnucproHarness(options: HarnessOptions = {}): Plugin {
       if (mode === 'benchmark') {
         const benchmark = vitest.config.benchmark
         if (benchmark === undefined) throw new Error('virnucpro: Vitest is in benchmark mode but has no benchmark config')
-        benchmark.reporters = [...toList(benchmark.reporters), reporter]
+        // Vitest's default bench table shows tinybench statistics of one pipeline run; ours shows the harness's figures.
+        const consoleReporter = new HarnessBenchConsole(config.reportsDir, sessionId)
+        const given = toList(benchmark.reporters)
+        const chosen = given.length === 0 ? [consoleReporter] : given.map((r) => (r === 'default' ? consoleReporter : r))
+        benchmark.reporters = [...chosen, reporter]
       } else {
         vitest.config.reporters.push(reporter)
       }

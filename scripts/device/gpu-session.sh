@@ -2,10 +2,11 @@
 # The GPU half of the project's checks, run in one go on a lent GPU machine (no Node there: the caller unpacks
 # .device-carry first). Writes everything under $OUT: the bench reports, the fresh vanilla-vs-optimised
 # validation, CPU-vs-GPU weight digests, a pyarrow read of a GPU timeline, and the sampler's own CPU cost.
-# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection] ...
+# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection|analyse] ...
 #   all = digests bench sampler validate; ab = the scaling cases with model preload and background writes off
 #   (the optimised mode as it was before those two), for a before/after in one session; projection = the
-#   projection check alone (calibration sweep ≈ 1–2 min, then the held-out samples; ≈ 8 min on one H200).
+#   projection check alone (calibration sweep ≈ 1–2 min, then the held-out samples; ≈ 8 min on one H200);
+#   analyse = analyse-run over every run folder of the session (after bench/validate, e.g. `... bench validate analyse`).
 # The lambda reads case needs bowtie2-examples' files: BOWTIE2_EXAMPLES_DIR=<carried copy> when the package is absent.
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-session}
@@ -19,7 +20,8 @@ log() { echo "== $(date -u +%H:%M:%S) $*" | tee -a "$OUT/files/session.log"; }
 
 log "machine"; { nvidia-smi -L; python3 -c 'import torch, sys; print(sys.version.split()[0], torch.__version__, torch.cuda.device_count())'; node --version; } >> "$OUT/files/session.log" 2>&1
 
-keep_report() { cp reports/latest.md "$OUT/files/$1-report.md"; cp reports/latest.json "$OUT/files/$1-report.json"; }
+# keep_report NAME SUITE: the suite's latest report (reports/latest-<suite>.*) and its charts (embedded by relative links).
+keep_report() { cp "reports/latest-$2.md" "$OUT/files/$1-report.md"; cp "reports/latest-$2.json" "$OUT/files/$1-report.json"; cp -r reports/charts "$OUT/files/" 2>/dev/null || true; }
 
 if want digests; then
   log "weights: CPU vs GPU digest (tiny and full)"
@@ -33,7 +35,7 @@ fi
 if want ab; then
   log "A/B: scaling cases with --preload off --write-behind off"
   VIRNUCPRO_EXTRA_ARGS="--preload off --write-behind off" vitest bench --run benches/scaling.bench.ts benches/lambda-reads.bench.ts 2>&1 | tee "$OUT/extra/bench-before.log" | tail -n 30
-  keep_report before
+  keep_report before bench
 fi
 
 if want bench; then
@@ -41,7 +43,7 @@ if want bench; then
   PYTHONPATH=fixtures/reference-pipeline python3 -m virnucpro_ref predict fixtures/samples/synth-small-fixed500-s42.fa -o /tmp/smoke --force --model-size full --device cuda 2>&1 | grep -E "throughput|host wait|Model load|completed in|Total wall|Error|error" | tee -a "$OUT/files/session.log"
   log "bench suite"
   vitest bench --run 2>&1 | tee "$OUT/extra/bench.log" | tail -n 60
-  keep_report bench
+  keep_report bench bench
   timeline=$(ls -t .runs/*/gpu-timeline.arrow 2>/dev/null | head -1)
   log "pyarrow reads $timeline"
   python3 -c "import sys, pyarrow.ipc as ipc; t = ipc.open_file(sys.argv[1]).read_all(); print(t.schema); print(t.num_rows, 'rows'); print(t.to_pandas().groupby('stage')['utilisation_pct'].mean())" "$timeline" >> "$OUT/files/session.log" 2>&1
@@ -62,7 +64,17 @@ fi
 if want validate; then
   log "fresh vanilla vs optimised (full size)"
   VALIDATE_FRESH_VANILLA=1 vitest run --project validations -t "fresh" 2>&1 | tee "$OUT/extra/validate.log" | tail -n 40
-  keep_report validate
+  keep_report validate test
+fi
+
+if want analyse; then
+  # Post-run analysis of every run folder this session made: the same report from what each run left behind.
+  log "analyse-run over .runs/*/"
+  for run in .runs/*/; do
+    [ -f "$run/result.json" ] || continue
+    node node_modules/tsx/dist/cli.mjs scripts/analyse-run.ts "$run" --out "$OUT/files/analysis" >> "$OUT/files/session.log" 2>&1
+    echo "analyse-run $run: exit $?" >> "$OUT/files/session.log"
+  done
 fi
 
 tail -n +1 "$OUT"/extra/digest-*.json >> "$OUT/files/session.log" 2>/dev/null

@@ -3,6 +3,7 @@ import { percent } from '../../analysis/format-numbers.ts'
 import { PROJECTION_CHECK_TOLERANCE } from '../../analysis/projection-check.ts'
 import type { ProjectionCheck } from '../../model/projection-check.ts'
 import { projectedTime } from '../format-projection.ts'
+import type { MarkdownSection } from './section.ts'
 
 function cell(text: string | number): string {
   return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -39,3 +40,5 @@ export function projectionChecksSection(checks: readonly ProjectionCheck[]): str
     '',
   ]
 }
+
+export const projectionChecksSections: MarkdownSection = (report) => projectionChecksSection(report.projectionChecks)
