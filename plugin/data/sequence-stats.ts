@@ -1,5 +1,5 @@
 import type { LengthCounts, WorkProfile } from '../model/work-profile.ts'
-import { nucleotideFrameLength, stopFreeFrameLengths } from './frame-lengths.ts'
+import { nucleotideFrameLength, stopFreeFrameLengths } from './vanilla-rules.ts'
 import { BASE_CODE, chunkSpans, frameCount, shouldSkipChunking } from './vanilla-rules.ts'
 
 export interface LengthSummary {

@@ -150,11 +150,27 @@ for (const stop of STOP_CODONS) {
   REVERSE_STOP[16 * (3 - c) + 4 * (3 - b) + (3 - a)] = 1
 }
 
+/** Scratch lengths for callers that need only the mask (one chunk at a time: the walk is synchronous). */
+const SCRATCH_RESIDUES = new Int32Array(6)
+
 /**
  * Stop-free frame mask of `bytes[start, end)`: bit i set for frame FRAME_LABELS[i]. Equivalent to
  * {@link stopFreeFrames} on the same window (property-tested).
  */
 export function stopFreeFrameMask(bytes: Uint8Array, start: number, end: number): number {
+  return stopFreeFrameLengths(bytes, start, end, SCRATCH_RESIDUES)
+}
+
+/**
+ * The walk that decides which frames exist, also counting each frame's codons, so that a sample's token counts come
+ * out of the same pass. Codons with a non-ACGT base vanish from V's translation, so a protein's length is its frame's
+ * count of valid codons.
+ */
+/**
+ * Fills `residues[i]` with frame i's protein length (F1..R3; 0 when the frame is not kept) and returns the stop-free
+ * frame mask of `bytes[start, end)`, bit i for frame i.
+ */
+export function stopFreeFrameLengths(bytes: Uint8Array, start: number, end: number, residues: Int32Array): number {
   let mask = 0
   for (let frame = 0; frame < 3; frame++) {
     let codons = 0
@@ -170,7 +186,9 @@ export function stopFreeFrameMask(bytes: Uint8Array, start: number, end: number)
       }
       codons++
     }
-    if (!stopped && codons > 0) mask |= 1 << frame
+    const kept = !stopped && codons > 0
+    residues[frame] = kept ? codons : 0
+    if (kept) mask |= 1 << frame
   }
   // Reverse frame f reads reverse-complement positions f, f+3, …; its codon j covers forward [end-3-f-3j, end-f-3j).
   for (let frame = 0; frame < 3; frame++) {
@@ -187,9 +205,16 @@ export function stopFreeFrameMask(bytes: Uint8Array, start: number, end: number)
       }
       codons++
     }
-    if (!stopped && codons > 0) mask |= 1 << (frame + 3)
+    const kept = !stopped && codons > 0
+    residues[frame + 3] = kept ? codons : 0
+    if (kept) mask |= 1 << (frame + 3)
   }
   return mask
+}
+
+/** V's nucleotide slice for a kept frame: `source[offset : offset + 3·residues + 1]`, clipped at the chunk end. */
+export function nucleotideFrameLength(chunkLength: number, frameIndex: number, residues: number): number {
+  return Math.min(3 * residues + 1, chunkLength - (frameIndex % 3))
 }
 
 /** Number of set bits in a 6-bit frame mask. */

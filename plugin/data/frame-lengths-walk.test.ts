@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nucleotideFrameLength, stopFreeFrameLengths } from './frame-lengths.ts'
+import { nucleotideFrameLength, stopFreeFrameLengths } from './vanilla-rules.ts'
 import { chunkSpans, FRAME_LABELS, identifyOrfs, stopFreeFrameMask } from './vanilla-rules.ts'
 import { SequenceStatsAccumulator } from './sequence-stats.ts'
 
