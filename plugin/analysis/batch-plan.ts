@@ -64,8 +64,11 @@ class Batches {
   }
 }
 
-function longestFirst(tokens: LengthCounts, budget: number, out: Batches): void {
-  // Descending: the batch's first sequence is its longest, so its capacity is fixed when it opens.
+/**
+ * Descending lengths: the batch's first sequence is its longest, so its capacity (`capacityFor` that length: a token
+ * budget's quotient, or a fixed count) is fixed when it opens.
+ */
+function longestFirst(tokens: LengthCounts, capacityFor: (length: number) => number, out: Batches): void {
   let open = 0
   let max = 0
   let capacity = 0
@@ -75,7 +78,7 @@ function longestFirst(tokens: LengthCounts, budget: number, out: Batches): void 
     while (left > 0) {
       if (open === 0) {
         max = length
-        capacity = Math.max(1, Math.floor(budget / length))
+        capacity = capacityFor(length)
         const full = Math.floor(left / capacity)
         if (full > 0) {
           out.add(capacity, length, full)
@@ -125,34 +128,6 @@ function shortestFirst(tokens: LengthCounts, budget: number, out: Batches): void
   if (open > 0) out.add(open, max)
 }
 
-function fixedCount(tokens: LengthCounts, size: number, out: Batches): void {
-  let open = 0
-  let max = 0
-  for (let i = tokens.length - 1; i >= 0; i--) {
-    const [length, count] = tokens[i]!
-    let left = count
-    while (left > 0) {
-      if (open === 0) {
-        max = length
-        const full = Math.floor(left / size)
-        if (full > 0) {
-          out.add(size, length, full)
-          left -= full * size
-          continue
-        }
-      }
-      const take = Math.min(left, size - open)
-      open += take
-      left -= take
-      if (open === size) {
-        out.add(open, max)
-        open = 0
-      }
-    }
-  }
-  if (open > 0) out.add(open, max)
-}
-
 /** The work one embedding stage does on sequences of the given token counts under `policy`. */
 export function batchWork(tokens: LengthCounts, policy: BatchPolicy): BatchWork {
   let sequences = 0
@@ -166,7 +141,7 @@ export function batchWork(tokens: LengthCounts, policy: BatchPolicy): BatchWork 
   const out = new Batches()
   switch (policy.kind) {
     case 'longest-first':
-      longestFirst(tokens, policy.budget, out)
+      longestFirst(tokens, (length) => Math.max(1, Math.floor(policy.budget / length)), out)
       break
     case 'shortest-first':
       shortestFirst(tokens, policy.budget, out)
@@ -177,7 +152,7 @@ export function batchWork(tokens: LengthCounts, policy: BatchPolicy): BatchWork 
       out.batches = sequences
       break
     case 'fixed-count':
-      fixedCount(tokens, policy.sequences, out)
+      longestFirst(tokens, () => policy.sequences, out)
       break
     case 'packed':
       out.paddedTokens = sum
