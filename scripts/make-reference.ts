@@ -13,6 +13,8 @@ import { execa } from 'execa'
 import { writeReference } from '../plugin/compare/index.ts'
 import { contractOutputLayout } from '../plugin/pipeline/output-layout.ts'
 
+import { runScript, UsageError } from './cli-support.ts'
+
 const USAGE = "usage: make-reference --sample FILE [--out DIR] [--model-size tiny|full] [--seed N] [-m 300|500] [--command 'CMD {input} {out} {m}']"
 const PYTHON = '/usr/bin/python3'
 const REF_PIPELINE = resolve(import.meta.dirname, '..', 'fixtures', 'reference-pipeline')
@@ -38,11 +40,11 @@ function parse(argv: string[]): Args {
       command: { type: 'string' },
     },
   })
-  if (values.sample === undefined) throw new Error('--sample FILE is required')
+  if (values.sample === undefined) throw new UsageError('--sample FILE is required')
   const seed = Number(values.seed)
-  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got '${values.seed}'`)
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${values.seed}'`)
   const m = Number(values.m)
-  if (m !== 300 && m !== 500) throw new Error(`-m must be 300 or 500, got '${values.m}'`)
+  if (m !== 300 && m !== 500) throw new UsageError(`-m must be 300 or 500, got '${values.m}'`)
   const stem = basename(values.sample, extname(values.sample))
   return {
     sample: resolve(values.sample),
@@ -67,14 +69,7 @@ function commandFor(a: Args, runDir: string): { argv: string[]; env: Record<stri
   return { argv, env: { PYTHONPATH: REF_PIPELINE }, pipeline: 'virnucpro_ref' }
 }
 
-async function main(): Promise<number> {
-  let args: Args
-  try {
-    args = parse(process.argv.slice(2))
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`)
-    return 2
-  }
+async function makeReference(args: Args): Promise<void> {
   const runDir = join(await mkdtemp(join(tmpdir(), 'virnucpro-ref-')), 'out')
   try {
     const { argv, env, pipeline } = commandFor(args, runDir)
@@ -82,8 +77,7 @@ async function main(): Promise<number> {
     if (file === undefined) throw new Error('--command is empty')
     const run = await execa(file, rest, { env, reject: false, all: true })
     if (run.exitCode !== 0) {
-      process.stderr.write(`${argv.join(' ')} exited with ${String(run.exitCode ?? run.signal)}\n${(run.all ?? '').split('\n').slice(-20).join('\n')}\n`)
-      return 1
+      throw new Error(`${argv.join(' ')} exited with ${String(run.exitCode ?? run.signal)}\n${(run.all ?? '').split('\n').slice(-20).join('\n')}`)
     }
     const layout = contractOutputLayout(runDir, args.sample, args.chunk)
     const manifest = await writeReference(runDir, args.out, {
@@ -98,10 +92,6 @@ async function main(): Promise<number> {
       inputFile: args.sample,
     })
     process.stdout.write(`${args.out}: ${manifest.counts.predictions} frames, ${manifest.counts.consensus} chunks, input ${manifest.input.records} records\n`)
-    return 0
-  } catch (e) {
-    process.stderr.write(`make-reference failed: ${e instanceof Error ? e.message : String(e)}\n`)
-    return 1
   } finally {
     await rm(resolve(runDir, '..'), { recursive: true, force: true })
   }
@@ -124,12 +114,4 @@ function versionLine(log: string): string {
   return m?.[1] ?? 'unknown'
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (e: unknown) => {
-    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`)
-    process.exitCode = 1
-  },
-)
+runScript('make-reference', USAGE, parse, makeReference)
