@@ -21,7 +21,8 @@ log() { echo "== $(date -u +%H:%M:%S) $*" | tee -a "$OUT/files/session.log"; }
 log "machine"; { nvidia-smi -L; python3 -c 'import torch, sys; print(sys.version.split()[0], torch.__version__, torch.cuda.device_count())'; node --version; } >> "$OUT/files/session.log" 2>&1
 
 # keep_report NAME SUITE: the suite's latest report (reports/latest-<suite>.*) and its charts (embedded by relative links).
-keep_report() { cp "reports/latest-$2.md" "$OUT/files/$1-report.md"; cp "reports/latest-$2.json" "$OUT/files/$1-report.json"; cp -r reports/charts "$OUT/files/" 2>/dev/null || true; }
+# The charts travel in runs.tar.gz (reports/ whole): the device tool returns at most 8 files, 2 folders down.
+keep_report() { cp "reports/latest-$2.md" "$OUT/files/$1-report.md"; cp "reports/latest-$2.json" "$OUT/files/$1-report.json"; }
 
 if want digests; then
   log "weights: CPU vs GPU digest (tiny and full)"
@@ -52,8 +53,8 @@ fi
 if want projection; then
   log "projection check: calibration sweep, then held-out samples projected and measured"
   vitest bench --run benches/projection-check.bench.ts 2>&1 | tee "$OUT/extra/projection.log" | tail -n 40
-  keep_report projection
-  node node_modules/tsx/dist/cli.mjs scripts/project.ts --from reports/latest.json --sample fixtures/samples/manifests/example-real-sample.json >> "$OUT/files/session.log" 2>&1
+  keep_report projection bench
+  node node_modules/tsx/dist/cli.mjs scripts/project.ts --from reports/latest-bench.json --sample fixtures/samples/manifests/example-real-sample.json >> "$OUT/files/session.log" 2>&1
 fi
 
 if want sampler; then
@@ -72,7 +73,7 @@ if want analyse; then
   log "analyse-run over .runs/*/"
   for run in .runs/*/; do
     [ -f "$run/result.json" ] || continue
-    node node_modules/tsx/dist/cli.mjs scripts/analyse-run.ts "$run" --out "$OUT/files/analysis" >> "$OUT/files/session.log" 2>&1
+    node node_modules/tsx/dist/cli.mjs scripts/analyse-run.ts "$run" --out "$OUT/extra/analysis/$(basename "$run")" >> "$OUT/files/session.log" 2>&1
     echo "analyse-run $run: exit $?" >> "$OUT/files/session.log"
   done
 fi
