@@ -15,7 +15,8 @@ steps=${*:-all}
 want() { case " $steps " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 mkdir -p "$OUT/files" "$OUT/extra"
 export PYTHONUNBUFFERED=1 VIRNUCPRO_PYTHON=${VIRNUCPRO_PYTHON:-$(command -v python3)} BENCH_PROGRESS=plain
-vitest() { node node_modules/vitest/vitest.mjs "$@"; }
+# STEP_TIMEOUT_S bounds each vitest step (0: none) so that a slow step still leaves the tarball inside the device limit.
+vitest() { timeout --signal=INT --kill-after=20 "${STEP_TIMEOUT_S:-0}" node node_modules/vitest/vitest.mjs "$@"; }
 log() { echo "== $(date -u +%H:%M:%S) $*" | tee -a "$OUT/files/session.log"; }
 
 log "machine"; { nvidia-smi -L; python3 -c 'import torch, sys; print(sys.version.split()[0], torch.__version__, torch.cuda.device_count())'; node --version; } >> "$OUT/files/session.log" 2>&1
