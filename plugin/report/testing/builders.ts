@@ -56,6 +56,7 @@ export interface RunOptions {
   memoryPeakMiB?: number
   powerW?: number
   modelLoadSeconds?: Partial<Record<Stage, number>>
+  phases?: Partial<Record<Stage, StageTiming['phases']>>
   outcome?: RunResult['outcome']
   sampleName?: string
   startedAtMs?: number
@@ -107,6 +108,7 @@ export function buildRun(options: RunOptions = {}): RunResult {
       tokens: null,
       modelLoadSeconds: options.modelLoadSeconds?.[stage] ?? null,
       source: 'state-file',
+      phases: options.phases?.[stage] ?? [],
     })
     cursor += seconds * 1000
   }
