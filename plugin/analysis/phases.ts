@@ -51,7 +51,8 @@ export function logClockOffsetMs(pairs: readonly { logMs: number; stateMs: numbe
   const first = pairs[0]
   if (first === undefined) return 0
   const quarter = 15 * 60 * 1000
-  return Math.round((first.stateMs - first.logMs) / quarter) * quarter
+  // `+ 0` turns -0 into 0.
+  return Math.round((first.stateMs - first.logMs) / quarter) * quarter + 0
 }
 
 /** Marks of this stage: inside its bounds (1 s of slack for whole-second stamps), naming its model or none. */
