@@ -2,6 +2,7 @@ import type { Comparison, Finding, TensorStats } from '../model/validation.ts'
 import type { ConsensusTable, PredictionTable } from '../io/tsv/tables.ts'
 import { chunkIdOf, type ConsensusComparison, compareConsensus } from './consensus-stats.ts'
 import { pairedRows, RowLookup } from './embedding-source.ts'
+import { divergentVectors, withConsensus, withPredictions } from './downstream.ts'
 import { describeIds, finding } from './findings.ts'
 import { IntegrityTracker, type RunFacts, STAGE_LABEL } from './integrity.ts'
 import { openOutputSet } from './open-output-set.ts'
@@ -56,7 +57,7 @@ async function compareStage(
   if (source === null) return null
   const refSource = reference?.embeddings(stage) ?? null
   const lookup = refSource === null ? null : new RowLookup(refSource)
-  const acc = new TensorAccumulator(stage, options.rtol, options.atol)
+  const acc = new TensorAccumulator(stage, options.rtol, options.atol, { threshold: options.minCosine, floor: options.minCosineFloor })
   const unmatched = idSample()
   for (const name of source.blocks) {
     let block
@@ -128,21 +129,28 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
     // One pair of tables at a time (predictions, then consensus): at 1M frames each table is ~100 MB.
     let predictions: PredictionComparison | null = null
     let consensus: ConsensusComparison | null = null
+    let downstream = divergentVectors(tensors, options.minCosine)
     {
       const candPred = await readOrFail<PredictionTable>('prediction_results.txt', () => candidate.predictions(), findings)
       if (candPred !== null) tracker.setPredictions(candPred)
       const refPred = reference === null ? null : await onReference(() => reference.predictions())
-      if (candPred !== null && refPred !== null) predictions = comparePredictions(candPred, refPred, options.scoreAtol, chunkIdOf)
+      if (candPred !== null && refPred !== null) {
+        predictions = comparePredictions(candPred, refPred, options.scoreAtol, chunkIdOf)
+        downstream = withPredictions(downstream, candPred, refPred)
+      }
     }
     {
       const candCons = await readOrFail<ConsensusTable>('prediction_results_highestscore.csv', () => candidate.consensus(), findings)
       if (candCons !== null) tracker.setConsensus(candCons)
       const refCons = reference === null ? null : await onReference(() => reference.consensus())
-      if (candCons !== null && refCons !== null) consensus = compareConsensus(candCons, refCons, predictions?.borderlineChunks)
+      if (candCons !== null && refCons !== null) {
+        consensus = compareConsensus(candCons, refCons, predictions?.borderlineChunks)
+        downstream = withConsensus(downstream, candCons, refCons)
+      }
     }
     const expectedOrfs = request.run?.expectedOrfs ?? candidate.expectedOrfs ?? reference?.expectedOrfs ?? null
     const integrity = [...findings, ...tracker.findings({ ...request.run, expectedOrfs })]
-    const decided = decideVerdict({ tensors, predictions, consensus, integrity, options })
+    const decided = decideVerdict({ tensors, predictions, consensus, integrity, options, downstream })
     return {
       status: 'compared',
       comparison: {
@@ -155,6 +163,7 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
         consensus: consensus?.stats ?? null,
         findings: decided.findings,
         firstDivergingStage: decided.firstDivergingStage,
+        downstream,
       },
     }
   } catch (e) {

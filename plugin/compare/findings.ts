@@ -26,6 +26,8 @@ export const FINDING_CODES = [
   'first-divergence',
   'config-unknown',
   'unmatched-embeddings',
+  'divergent-vectors',
+  'empty-protein-frames',
 ] as const
 export type FindingCode = (typeof FINDING_CODES)[number]
 
