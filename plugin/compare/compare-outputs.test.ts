@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -50,6 +50,40 @@ describe('compareOutputs on pipeline folders', () => {
     expect(c.verdict).toBe('fail')
     const msgs = c.findings.map((f) => f.message)
     expect(msgs).toContain('merged file ' + join(root, 'empty', 'sample_merged', 'output_2_merged.pt') + ' has 2 ids but 0 rows (empty-merged race, contract §6.1)')
+  })
+
+  it('names candidate frames with an empty protein as such, apart from lost or duplicated rows', async () => {
+    const c = compared(await compareOutputs(join(root, 'emptyprot'), join(root, 'ok')))
+    expect(c.verdict).toBe('warn')
+    const codes = c.findings.map((f) => f.code)
+    expect(codes).toContain('empty-protein-frames')
+    expect(codes).not.toContain('candidate-extra-ids')
+    expect(codes).not.toContain('unmatched-embeddings')
+    expect(codes).not.toContain('reference-missing-ids')
+    expect(c.findings.find((f) => f.code === 'empty-protein-frames')?.message).toMatch(
+      /^2 \(e\.g\. nread_chunk_1F1, nread_chunk_1R1\) candidate frames with an empty protein: the vanilla rules drop them .*; 1 \(e\.g\. nread_chunk_1\) chunk\(s\) have only such frames/,
+    )
+    // The frames both sides have still compare as equal.
+    expect(c.tensors.map((t) => [t.stage, t.vectors, t.outsideTolerance])).toEqual([
+      ['dnabert', 5, 0],
+      ['esm', 5, 0],
+      ['merged', 5, 0],
+    ])
+  })
+
+  it('still fails extra frames that have a protein, and reference frames the candidate lost', async () => {
+    const withProtein = join(root, 'extra-with-protein')
+    cpSync(join(root, 'emptyprot'), withProtein, { recursive: true })
+    const faa = join(withProtein, 'sample_protein.faa')
+    writeFileSync(faa, readFileSync(faa, 'utf8').replace(/(>nread_chunk_1[FR]1)\n\n/g, '$1\nMKV\n'))
+    const c = compared(await compareOutputs(withProtein, join(root, 'ok')))
+    expect(c.verdict).toBe('fail')
+    expect(c.findings.find((f) => f.code === 'candidate-extra-ids')?.message).toMatch(/^2 candidate frame\(s\) are not in the reference predictions/)
+    expect(c.findings.map((f) => f.code)).not.toContain('empty-protein-frames')
+    // The other way round the frames are lost rows, whatever their protein.
+    const reverse = compared(await compareOutputs(join(root, 'ok'), join(root, 'emptyprot')))
+    expect(reverse.verdict).toBe('fail')
+    expect(reverse.findings.map((f) => f.code)).toContain('reference-missing-ids')
   })
 
   it('refuses runs made with a different chunk length and model', async () => {

@@ -8,7 +8,7 @@ import { IntegrityTracker, type RunFacts, STAGE_LABEL } from './integrity.ts'
 import { openOutputSet } from './open-output-set.ts'
 import { type ComparisonOptions, type ComparisonOptionsInput, comparisonOptions } from './options.ts'
 import type { OutputSet } from './output-set.ts'
-import { comparePredictions, idSample, noteId, type PredictionComparison } from './prediction-stats.ts'
+import { comparePredictions, type IdSample, idSample, noteId, type PredictionComparison } from './prediction-stats.ts'
 import { checkComparable } from './run-config.ts'
 import { TensorAccumulator, type TensorStage } from './tensor-accumulator.ts'
 import { decideVerdict } from './verdict.ts'
@@ -52,6 +52,7 @@ async function compareStage(
   options: ComparisonOptions,
   tracker: IntegrityTracker,
   findings: Finding[],
+  emptyProtein: ReadonlySet<string>,
 ): Promise<TensorStats | null> {
   const source = candidate.embeddings(stage)
   if (source === null) return null
@@ -78,8 +79,10 @@ async function compareStage(
       for (let i = 0; i < n; i++) {
         const id = ids[i] as string
         const r = refRows.get(id)
-        if (r === undefined) noteId(unmatched, id)
-        else acc.add(id, block.row(i), r)
+        // Empty-protein frames have no vanilla row by design; they are named once, from the predictions.
+        if (r === undefined) {
+          if (!emptyProtein.has(id)) noteId(unmatched, id)
+        } else acc.add(id, block.row(i), r)
       }
     } finally {
       block.close()
@@ -94,6 +97,21 @@ async function compareStage(
     findings.push(finding('fail', 'width-mismatch', `${wm.count} ${STAGE_LABEL[stage]} vector(s) differ in width from the reference (e.g. ${wm.first.id}: ${wm.first.candidate} vs ${wm.first.reference})`))
   }
   return acc.stats()
+}
+
+/** Ids of `wanted` that the candidate has and the reference lacks (the reference ids are walked once, not copied). */
+function onlyInCandidate(wanted: ReadonlySet<string>, candidateIds: readonly string[], referenceIds: readonly string[]): { all: Set<string>; sample: IdSample } {
+  const all = new Set<string>()
+  const sample = idSample()
+  if (wanted.size === 0) return { all, sample }
+  const inReference = new Set<string>()
+  for (const id of referenceIds) if (wanted.has(id)) inReference.add(id)
+  for (const id of candidateIds) {
+    if (!wanted.has(id) || inReference.has(id) || all.has(id)) continue
+    all.add(id)
+    noteId(sample, id)
+  }
+  return { all, sample }
 }
 
 async function readOrFail<T>(what: string, f: () => Promise<T | null>, findings: Finding[]): Promise<T | null> {
@@ -122,14 +140,17 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
   for (const m of candidate.missing) tracker.missingOutput(m)
   try {
     const tensors: TensorStats[] = []
+    const emptyProtein = reference === null ? new Set<string>() : await candidate.emptyProteinFrames()
     for (const stage of TENSOR_STAGES) {
-      const stats = await compareStage(stage, candidate, reference, options, tracker, findings)
+      const stats = await compareStage(stage, candidate, reference, options, tracker, findings, emptyProtein)
       if (stats !== null) tensors.push(stats)
     }
     // One pair of tables at a time (predictions, then consensus): at 1M frames each table is ~100 MB.
     let predictions: PredictionComparison | null = null
     let consensus: ConsensusComparison | null = null
     let downstream = divergentVectors(tensors, options.minCosine)
+    let emptyExtra = onlyInCandidate(new Set(), [], [])
+    let emptyExtraChunks = emptyExtra
     {
       const candPred = await readOrFail<PredictionTable>('prediction_results.txt', () => candidate.predictions(), findings)
       if (candPred !== null) tracker.setPredictions(candPred)
@@ -137,6 +158,7 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
       if (candPred !== null && refPred !== null) {
         predictions = comparePredictions(candPred, refPred, options.scoreAtol, chunkIdOf)
         downstream = withPredictions(downstream, candPred, refPred)
+        emptyExtra = onlyInCandidate(emptyProtein, candPred.ids, refPred.ids)
       }
     }
     {
@@ -146,11 +168,13 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
       if (candCons !== null && refCons !== null) {
         consensus = compareConsensus(candCons, refCons, predictions?.borderlineChunks)
         downstream = withConsensus(downstream, candCons, refCons)
+        emptyExtraChunks = onlyInCandidate(new Set([...emptyExtra.all].map(chunkIdOf)), candCons.ids, refCons.ids)
       }
     }
     const expectedOrfs = request.run?.expectedOrfs ?? candidate.expectedOrfs ?? reference?.expectedOrfs ?? null
     const integrity = [...findings, ...tracker.findings({ ...request.run, expectedOrfs })]
-    const decided = decideVerdict({ tensors, predictions, consensus, integrity, options, downstream })
+    const emptyProteinExtras = { frames: emptyExtra.sample, chunks: emptyExtraChunks.sample }
+    const decided = decideVerdict({ tensors, predictions, consensus, integrity, options, downstream, emptyProteinExtras })
     return {
       status: 'compared',
       comparison: {

@@ -68,6 +68,8 @@ export async function openReferenceOutput(root: string): Promise<OutputSet> {
     root,
     config: { chunkLength: m.chunkLength, model: m.model },
     expectedOrfs: m.counts.orfFrames,
+    // A stored reference holds what the vanilla rules kept: frames with an empty protein never reach it.
+    emptyProteinFrames: async () => new Set<string>(),
     missing: [],
     embeddings: (stage) => sources[stage],
     predictions: async () => PredictionTable.from(predictionRows(await text(REFERENCE_FILES.predictions), join(root, REFERENCE_FILES.predictions))),

@@ -3,7 +3,7 @@ import type { ConsensusComparison } from './consensus-stats.ts'
 import { describeIds, finding, fmtNum, fmtPercent } from './findings.ts'
 import { STAGE_LABEL } from './integrity.ts'
 import type { ComparisonOptions } from './options.ts'
-import type { PredictionComparison } from './prediction-stats.ts'
+import type { IdSample, PredictionComparison } from './prediction-stats.ts'
 
 /** The order outputs are produced in; the first stage that differs is where an investigation starts. */
 export const DIVERGENCE_ORDER = ['dnabert', 'esm', 'merged', 'predictions', 'consensus'] as const
@@ -16,6 +16,11 @@ export interface VerdictInput {
   /** Integrity findings of the candidate (any 'fail' among them fails the comparison). */
   integrity: readonly Finding[]
   options: ComparisonOptions
+  /**
+   * Candidate frames (and chunks made only of them) that the reference lacks because their protein is empty: the
+   * vanilla rules drop such frames (plugin/data/vanilla-rules.ts, contract §8). Classified apart from lost rows.
+   */
+  emptyProteinExtras?: { frames: IdSample; chunks: IdSample }
   /** The lowest-cosine vectors followed to their frames and chunks (downstream.ts); empty when not followed. */
   downstream?: readonly DownstreamImpact[]
 }
@@ -68,15 +73,31 @@ function describeStage(stage: DivergenceStage, input: VerdictInput): string {
 function coverageFindings(input: VerdictInput): Finding[] {
   const out: Finding[] = []
   const p = input.predictions
+  const empty = input.emptyProteinExtras ?? { frames: { count: 0, examples: [] }, chunks: { count: 0, examples: [] } }
   if (p !== null) {
     if (p.missing.count > 0) out.push(finding('fail', 'reference-missing-ids', `${describeIds(p.missing)} reference frame(s) are missing from the candidate's prediction_results.txt`))
-    if (p.extra.count > 0) out.push(finding('fail', 'candidate-extra-ids', `${describeIds(p.extra)} candidate frame(s) are not in the reference predictions`))
+    const unexplained = p.extra.count - empty.frames.count
+    if (unexplained > 0) {
+      const besides = empty.frames.count > 0 ? ` (besides the ${empty.frames.count} empty-protein frame(s))` : ''
+      out.push(finding('fail', 'candidate-extra-ids', `${unexplained} candidate frame(s) are not in the reference predictions${besides}, e.g. ${p.extra.examples.filter((id) => !empty.frames.examples.includes(id)).join(', ') || '…'}`))
+    }
     if (p.nonFiniteScores > 0) out.push(finding('fail', 'non-finite', `${p.nonFiniteScores} candidate prediction row(s) have NaN/Inf scores`))
   }
   const c = input.consensus
   if (c !== null) {
     if (c.missing.count > 0) out.push(finding('fail', 'reference-missing-ids', `${describeIds(c.missing)} reference chunk(s) are missing from the candidate's consensus`))
-    if (c.extra.count > 0) out.push(finding('fail', 'candidate-extra-ids', `${describeIds(c.extra)} candidate chunk(s) are not in the reference consensus`))
+    const unexplained = c.extra.count - empty.chunks.count
+    if (unexplained > 0) out.push(finding('fail', 'candidate-extra-ids', `${unexplained} candidate chunk(s) are not in the reference consensus${empty.chunks.count > 0 ? ` (besides the ${empty.chunks.count} made only of empty-protein frames)` : ''}`))
+  }
+  if (empty.frames.count > 0) {
+    const chunks = empty.chunks.count > 0 ? `; ${describeIds(empty.chunks)} chunk(s) have only such frames and so no vanilla consensus row` : ''
+    out.push(
+      finding(
+        'warn',
+        'empty-protein-frames',
+        `${describeIds(empty.frames)} candidate frames with an empty protein: the vanilla rules drop them (prediction.py keeps only frames with protein != ''; contract §8), the candidate embeds and scores them${chunks}. Not lost or duplicated rows: left out of the comparison`,
+      ),
+    )
   }
   return out
 }
@@ -177,7 +198,9 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
   const diverging = DIVERGENCE_ORDER.filter((s) => stageDiverges(s, input))
   const integrityFailed = findings.some((f) => f.verdict === 'fail')
   if (first === null) {
-    return { verdict: integrityFailed ? 'fail' : 'pass', findings, firstDivergingStage: null }
+    // A known, classified difference (e.g. empty-protein frames) makes an otherwise equal comparison a warn.
+    const known = findings.some((f) => f.verdict === 'warn')
+    return { verdict: integrityFailed ? 'fail' : known ? 'warn' : 'pass', findings, firstDivergingStage: null }
   }
   const reasons: string[] = []
   for (const t of input.tensors) {

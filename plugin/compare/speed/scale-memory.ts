@@ -99,6 +99,7 @@ function outputSet(root: string, noise: number): OutputSet {
     config: { chunkLength: 500, model: 'm' },
     expectedOrfs: null,
     missing: [],
+    emptyProteinFrames: async () => new Set<string>(),
     embeddings: (s) => sources[s],
     predictions: preds,
     consensus: cons,
