@@ -46,8 +46,10 @@ function summary(comparison: Comparison): string {
 }
 
 /** Compares, records, and turns the verdict into Vitest's language: fail throws, warn annotates, pass is quiet. */
-async function judge(session: CaseSession, handle: TaskHandle, candidate: RunResult, referenceDir: string, tolerance: ComparisonOptionsInput | undefined): Promise<Comparison> {
-  const outcome = await compareOutputs(candidate.outputDir, referenceDir, { ...(tolerance === undefined ? {} : { options: tolerance }), run: runFacts(candidate) })
+async function judge(session: CaseSession, handle: TaskHandle, candidate: RunResult, referenceDir: string, tolerance: ComparisonOptionsInput | undefined, referenceRun?: RunResult): Promise<Comparison> {
+  // The runs' own logs fill in a model or chunk length the output folders do not record (contract §6.8).
+  const configs = { candidate: candidate.effectiveConfig, reference: referenceRun?.effectiveConfig ?? null }
+  const outcome = await compareOutputs(candidate.outputDir, referenceDir, { ...(tolerance === undefined ? {} : { options: tolerance }), run: runFacts(candidate), configs })
   if (outcome.status === 'error') {
     session.fail(`comparison impossible (${outcome.reason}): ${outcome.message}`)
     await session.persist(handle)
@@ -123,7 +125,7 @@ export function validateGpuConsistency(title: string, options: ValidationOptions
       const handle = testTaskHandle(context.task, context.annotate)
       const single = await session.run({ mode: 'optimised', gpuCount: 1 }, handle)
       const multi = await session.run({ mode: 'optimised', gpuCount: options.gpus }, handle)
-      const comparison = await judge(session, handle, multi, single.outputDir, options.tolerance)
+      const comparison = await judge(session, handle, multi, single.outputDir, options.tolerance, single)
       await announce(comparison, context, handle)
     })
   })
@@ -141,7 +143,7 @@ export function validateAgainstFreshVanilla(title: string, options: ValidationOp
     const gpus = gpusForOneRun()
     const vanilla = await session.run({ mode: 'vanilla', gpuCount: gpus }, handle)
     const optimised = await session.run({ mode: 'optimised', gpuCount: gpus }, handle)
-    const comparison = await judge(session, handle, optimised, vanilla.outputDir, options.tolerance)
+    const comparison = await judge(session, handle, optimised, vanilla.outputDir, options.tolerance, vanilla)
     await announce(comparison, context, handle)
   })
 }

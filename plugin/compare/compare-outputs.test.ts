@@ -86,6 +86,16 @@ describe('compareOutputs on pipeline folders', () => {
     expect(reverse.findings.map((f) => f.code)).toContain('reference-missing-ids')
   })
 
+  it('refuses runs whose logs give a different model when the folder has no state file (contract §6.8)', async () => {
+    const bare = join(root, 'no-state')
+    cpSync(join(root, 'ok'), bare, { recursive: true })
+    rmSync(join(bare, '.checkpoints'), { recursive: true })
+    const o = await compareOutputs(join(root, 'ok'), bare, { configs: { reference: { model: '300_model.pth', chunkLength: 300 } } })
+    expect(o).toMatchObject({ status: 'error', reason: 'incomparable' })
+    const same = compared(await compareOutputs(join(root, 'ok'), bare, { configs: { reference: { model: '500_model.pth', chunkLength: 500 } } }))
+    expect(same.findings.map((f) => f.code)).not.toContain('config-unknown')
+  })
+
   it('refuses runs made with a different chunk length and model', async () => {
     const o = await compareOutputs(join(root, 'model300'), join(root, 'ok'))
     expect(o).toMatchObject({ status: 'error', reason: 'incomparable' })

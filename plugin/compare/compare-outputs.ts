@@ -9,7 +9,7 @@ import { openOutputSet } from './open-output-set.ts'
 import { type ComparisonOptions, type ComparisonOptionsInput, comparisonOptions } from './options.ts'
 import type { OutputSet } from './output-set.ts'
 import { comparePredictions, type IdSample, idSample, noteId, type PredictionComparison } from './prediction-stats.ts'
-import { checkComparable } from './run-config.ts'
+import { checkComparable, type RunConfig } from './run-config.ts'
 import { TensorAccumulator, type TensorStage } from './tensor-accumulator.ts'
 import { decideVerdict } from './verdict.ts'
 
@@ -22,6 +22,13 @@ export interface CompareRequest {
   options?: ComparisonOptionsInput
   /** What the candidate run reported (exit code, failure lines in its log, ORF count). */
   run?: RunFacts
+  /** Model and chunk length the runs logged, for folders whose state file does not say (e.g. the original pipeline). */
+  configs?: { candidate?: Partial<RunConfig> | null; reference?: Partial<RunConfig> | null }
+}
+
+/** The folder's recorded config, with the run's logged values where the folder records nothing. */
+function filled(recorded: RunConfig, logged: Partial<RunConfig> | null | undefined): RunConfig {
+  return { chunkLength: recorded.chunkLength ?? logged?.chunkLength ?? null, model: recorded.model ?? logged?.model ?? null }
 }
 
 const TENSOR_STAGES: readonly TensorStage[] = ['dnabert', 'esm', 'merged']
@@ -128,7 +135,7 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
   const options = comparisonOptions(request.options)
   const findings: Finding[] = []
   if (reference !== null) {
-    const c = checkComparable(candidate.config, reference.config)
+    const c = checkComparable(filled(candidate.config, request.configs?.candidate), filled(reference.config, request.configs?.reference))
     if (!c.comparable) {
       if (options.requireSameConfig) return { status: 'error', reason: 'incomparable', message: c.reason }
       findings.push(finding('warn', 'config-unknown', c.reason))
