@@ -1,4 +1,5 @@
 /** Cases in, one validated Report out: runs the analysis and collects warnings. No I/O. */
+import { bottleneckAnalysis } from '../analysis/bottlenecks.ts'
 import { evaluateCase } from '../analysis/evaluate.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
 import { summariseSuite } from '../analysis/summary.ts'
@@ -68,6 +69,7 @@ export function buildReport(input: BuildReportInput): Report {
     warnings: unique,
     validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),
+    bottlenecks: bottleneckAnalysis(cases),
     summary: summariseSuite(cases, unique.length, input.strict),
   }
   return parseReport(report, `report for suite "${input.suite}"`)

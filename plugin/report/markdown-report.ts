@@ -3,7 +3,9 @@ import { duration, fixed, percent, times } from '../analysis/format-numbers.ts'
 import type { ScalingAnalysis } from '../analysis/schema.ts'
 import { STAGE_GROUP_TITLES, STAGE_TITLES } from '../model/stages.ts'
 import type { RenderContext, RenderedFile, ReportFormatter } from './formatter.ts'
+import { table } from './markdown-table.ts'
 import type { Report, ReportCase } from './schema.ts'
+import { bottleneckSections } from './sections/bottlenecks.ts'
 
 const STATUS_LINE: Record<Report['summary']['status'], string> = {
   pass: '✅ pass',
@@ -11,13 +13,6 @@ const STATUS_LINE: Record<Report['summary']['status'], string> = {
   fail: '❌ fail',
 }
 
-function cell(text: string | number): string {
-  return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
-}
-
-function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n')
-}
 
 function orDash(value: number | null | undefined, format: (v: number) => string): string {
   return value === null || value === undefined ? '—' : format(value)
@@ -122,7 +117,7 @@ function efficiencySection(report: Report): string[] {
           STAGE_TITLES[e.stage],
           e.precision,
           fixed(e.flops.total / 1e12, 1),
-          orDash(e.seconds.inference, (v) => `${fixed(v, 1)} s`),
+          orDash(e.seconds.inference, (v) => `${fixed(v, 1)} s${e.seconds.inferenceSource === null ? '' : ` (${e.seconds.inferenceSource})`}`),
           orDash(e.achievedTflops.overInference ?? e.achievedTflops.overStage, (v) => fixed(v, 1)),
           orDash(e.ceilings.calibrated?.tflopsPerGpu, (v) => fixed(v, 0)),
           orDash(e.ratios.calibrated?.overInference ?? e.ratios.calibrated?.overStage, (v) => percent(v)),
@@ -144,7 +139,7 @@ function efficiencySection(report: Report): string[] {
   }
   if (effRows.length > 0) {
     lines.push(table(['Case', 'GPUs', 'Stage', 'Precision', 'Model TFLOPs', 'Inference time', 'Achieved TFLOP/s', 'Ceiling TFLOP/s per GPU', 'Of calibrated ceiling', 'Of vendor peak'], effRows), '')
-    lines.push('Model FLOPs from the model shape × tokens processed (2·params·tokens plus attention); achieved = FLOPs ÷ inference time (stage time minus logged model load), per GPU count × ceiling.', '')
+    lines.push('Model FLOPs from the model shape × tokens processed (2·params·tokens plus attention); achieved = FLOPs ÷ inference time (the stage’s inference phase where its log or GPU samples mark it, otherwise stage time minus logged model load; the column says which), per GPU count × ceiling.', '')
   }
   if (idleRows.length > 0) {
     lines.push('GPU-idle accounting over the embedding stages (from the nvidia-smi samples; busy = utilisation ≥ threshold):', '')
@@ -279,6 +274,7 @@ export function renderMarkdown(report: Report, context: RenderContext): string {
   const stageLines = report.cases.flatMap(stageSection)
   if (stageLines.length > 0) lines.push('## Per-stage breakdown', '', ...stageLines)
   lines.push(...gpuSection(report), ...efficiencySection(report), ...projectionSection(report), ...warningsSection(report), ...notEvaluatedSection(report), ...validationsSection(report))
+  lines.push(...bottleneckSections(report))
   if (context.charts.length > 0) lines.push('## Charts', '', ...context.charts.map((c) => `- [${c.title}](${c.path})`), '')
   lines.push(...methodSection(report))
   return lines.join('\n')
