@@ -62,7 +62,7 @@ export function addClaimLine(e: ClaimEvidence, line: string): void {
     else e.flashFallback.count++
   }
   if (/Using standard attention/.test(line)) e.standardAttention ??= message(line)
-  if (/Model converted to (?:FP16|BF16) precision|Features: FP16|- INFO - {2}Precision: /.test(line)) e.precisionClaim ??= message(line)
+  if (/Model converted to (?:FP16|BF16) precision|Features: FP16|- INFO - +Precision: /.test(line)) e.precisionClaim ??= message(line)
   if (/BF16 mixed precision enabled/.test(line)) e.dnabertPrecisionClaim ??= message(line)
   const dtype = /dtype=(float16|bfloat16|float32)/.exec(line)
   if (dtype !== null) e.modelDtype ??= dtype[1] ?? null

@@ -205,9 +205,9 @@ export class LogParser {
     const mark = phaseMark(line)
     if (mark !== null) this.marks.push(mark)
     addClaimLine(this.claims, line)
-    const model = /- INFO - {2}Model: (\S+)\s*$/.exec(line)
+    const model = /- INFO - +Model: (\S+)\s*$/.exec(line)
     if (model !== null) this.config.model ??= model[1] ?? null
-    const length = /- INFO - {2}Expected length: (\d+)bp/.exec(line)
+    const length = /- INFO - +Expected length: (\d+)bp/.exec(line)
     if (length !== null) this.config.chunkLength ??= Number(length[1])
     const bottlenecks = /Bottlenecks: (.+)$/.exec(line)
     if (bottlenecks !== null) {
