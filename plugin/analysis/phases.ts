@@ -61,7 +61,7 @@ function marksOfStage(input: StagePhaseInput): PhaseMark[] {
   return input.marks
     .filter((m) => m.model === null || m.model === own)
     .filter((m) => {
-      const slack = m.precise ? 0 : 1000
+      const slack = m.precise ? 0 : 500
       return m.atMs >= input.startMs - slack && m.atMs <= input.endMs + slack
     })
     .map((m) => ({ ...m, atMs: Math.min(input.endMs, Math.max(input.startMs, m.atMs)) }))
@@ -86,7 +86,7 @@ function criticalPath(marks: readonly PhaseMark[]): PhaseMark[] {
 function boundaries(input: StagePhaseInput): Boundary[] {
   const marks = criticalPath(marksOfStage(input))
   const where = marks.length > 0 && marks[0]?.source !== 'main' ? ` (${marks[0]?.source})` : ''
-  const out: Boundary[] = marks.map((m) => ({ atMs: m.atMs, kind: m.kind, basis: 'logged', text: `\`${m.text.slice(0, 60)}\`${where}` }))
+  const out: Boundary[] = marks.map((m) => ({ atMs: m.atMs, kind: m.kind, basis: 'logged', text: `\`${m.text.slice(0, 60)}\`${where}${m.precise ? '' : ' (whole-second stamp, ±0.5 s)'}` }))
   const sampled: PhaseBasis | null = input.intervalMs === null ? null : `sampled at ${Math.round(input.intervalMs)} ms`
   const busy = input.busyTimesMs.filter((t) => t >= input.startMs && t <= input.endMs)
   const last = (kind: PhaseMarkKind): Boundary | undefined => [...out].reverse().find((b) => b.kind === kind)

@@ -75,7 +75,7 @@ export function addClaimLine(e: ClaimEvidence, line: string): void {
   const persistent = /Persistent models: (enabled|disabled)/.exec(line)
   if (persistent !== null) e.persistentModels ??= { text: message(line), enabled: persistent[1] === 'enabled' }
   const loading = /Loading (ESM-2|DNABERT-S) model/.exec(line)
-  if (loading !== null) {
+  if (loading !== null && !/already loaded/.test(line)) {
     const key = loading[1] === 'ESM-2' ? 'esm' : 'dnabert'
     e.modelLoads[key] = (e.modelLoads[key] ?? 0) + 1
   }

@@ -52,10 +52,12 @@ export function phaseMark(line: string): PhaseMark | null {
   if (atMs === null) return null
   const worker = WORKER.exec(line)
   const message = /- (?:INFO|WARNING) - (.*)$/.exec(line)?.[1] ?? line
+  const precise = /\d{2}:\d{2}:\d{2},\d{3}/.test(line)
   return {
     kind: rule.kind,
-    atMs,
-    precise: /\d{2}:\d{2}:\d{2},\d{3}/.test(line),
+    // A whole-second stamp stands for any moment of that second: its middle is the unbiased estimate.
+    atMs: precise ? atMs : atMs + 500,
+    precise,
     source: worker === null ? 'main' : `worker ${worker[1]}`,
     model: modelOf(message),
     text: message.trim().slice(0, 120),
