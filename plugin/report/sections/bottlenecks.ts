@@ -38,7 +38,8 @@ function leftoverLines(run: RunResult | undefined): string[] {
   return [`Processes alive after the grace period (stopped by the harness): ${run.leftoverProcesses.map((p) => `pid ${p.pid} \`${p.command}\`${p.ageSeconds === null ? '' : `, ${fixed(p.ageSeconds, 1)} s old`}`).join('; ')}.`, '']
 }
 
-function runLines(b: RunBottlenecks, run: RunResult | undefined): string[] {
+/** The section of one run (also printed by scripts/reanalyse-run.ts). */
+export function runLines(b: RunBottlenecks, run: RunResult | undefined): string[] {
   const lines = [`### ${b.caseId}: ${b.mode}, ${b.gpuCount === 0 ? 'CPU' : `${b.gpuCount} GPU`} (${b.runId})`, '', `What ran: ${b.whatRan}.`, '']
   const shown = b.items.slice(0, ITEMS_SHOWN)
   lines.push(
