@@ -163,6 +163,7 @@ export class CaseSession {
       sampleIntervalMs: config.sampleIntervalMs,
       progress: config.progress,
       killGraceSeconds: config.killGraceSeconds,
+      leftoverGraceSeconds: config.leftoverGraceSeconds,
       python,
       environment,
     })

@@ -56,6 +56,11 @@ export const HarnessOptionsSchema = z
     timeoutSeconds: z.number().positive().default(SIX_HOURS_S),
     /** Seconds between SIGTERM and SIGKILL on timeout or Ctrl-C; the real tool needs about 30 s to checkpoint. */
     killGraceSeconds: z.number().nonnegative().default(45),
+    /**
+     * Seconds a process of the run's group may outlive the pipeline (multiprocessing helpers exit a moment after
+     * their parent) before it counts as left over: then it is named in a finding and stopped (SIGTERM, killGraceSeconds).
+     */
+    leftoverGraceSeconds: z.number().nonnegative().default(3),
     /** Threshold misses fail tests instead of warning. */
     strict: z.boolean().default(false),
     progress: z.enum(['auto', 'tty', 'plain', 'off']).default('auto'),
