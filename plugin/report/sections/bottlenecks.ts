@@ -52,7 +52,8 @@ export function runLines(b: RunBottlenecks, run: RunResult | undefined): string[
   if (b.items.length > shown.length) lines.push(`(${b.items.length - shown.length} smaller items in the JSON report.)`, '')
   const causes = b.gpuIdle.byCause.map((c) => `${c.cause} ${fixed(c.seconds, 1)} s`).join(', ')
   const sampled = b.gpuIdle.sampledNoneBusySeconds === null ? 'not sampled' : `${fixed(b.gpuIdle.sampledNoneBusySeconds, 1)} s with every GPU under the busy threshold in the nvidia-smi samples`
-  lines.push(`GPU-idle time: ${fixed(b.gpuIdle.attributedSeconds, 1)} s outside inference (${causes || 'none'}); ${sampled}.`, '')
+  const what = b.gpuCount === 0 ? 'Time outside inference (a CPU run: no GPU to idle)' : 'GPU-idle time'
+  lines.push(`${what}: ${fixed(b.gpuIdle.attributedSeconds, 1)} s outside inference (${causes || 'none'}); ${sampled}.`, '')
   if (b.toolSays.length > 0) lines.push(`The tool's own line: \`Bottlenecks: ${b.toolSays.map((t) => `${t.stage} (${t.percent}%)`).join(', ')}\`.`, '')
   for (const d of b.disagreements) lines.push(`- Harness disagrees: ${d}.`)
   if (b.disagreements.length > 0) lines.push('')
@@ -70,7 +71,9 @@ export function bottleneckSections(report: Report): string[] {
     "Stage times from pipeline_state.json; phases inside the embedding stages from the pipeline's log lines where it logs them (`logged`), otherwise from the first and last GPU sample above the busy threshold (`sampled at N ms`); `derived` where a boundary is assumed. Everything but inference is time the GPUs wait, for the cause named.",
     '',
   ]
-  for (const b of representative(analysis.runs)) lines.push(...runLines(b, runsById.get(b.runId)))
+  // Runs with injected faults measure the fault, not the pipeline: the JSON report keeps them, the page does not.
+  const shown = representative(analysis.runs).filter((b) => !(runsById.get(b.runId)?.command.includes('--inject') ?? false))
+  for (const b of shown) lines.push(...runLines(b, runsById.get(b.runId)))
   if (analysis.serial.length > 0) {
     lines.push('## What does not shrink with more GPUs', '')
     for (const s of analysis.serial) {
