@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { describe, expect, test, type TestContext } from 'vitest'
+import { describeRun } from '../analysis/what-ran.ts'
 import { compareOutputs, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
 import type { Comparison, Verdict } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
@@ -49,7 +50,8 @@ function summary(comparison: Comparison): string {
 async function judge(session: CaseSession, handle: TaskHandle, candidate: RunResult, referenceDir: string, tolerance: ComparisonOptionsInput | undefined, referenceRun?: RunResult): Promise<Comparison> {
   // The runs' own logs fill in a model or chunk length the output folders do not record (contract §6.8).
   const configs = { candidate: candidate.effectiveConfig, reference: referenceRun?.effectiveConfig ?? null }
-  const outcome = await compareOutputs(candidate.outputDir, referenceDir, { ...(tolerance === undefined ? {} : { options: tolerance }), run: runFacts(candidate), configs })
+  const described = referenceRun === undefined ? {} : { referenceDescription: describeRun(referenceRun) }
+  const outcome = await compareOutputs(candidate.outputDir, referenceDir, { ...(tolerance === undefined ? {} : { options: tolerance }), run: runFacts(candidate), configs, ...described })
   if (outcome.status === 'error') {
     session.fail(`comparison impossible (${outcome.reason}): ${outcome.message}`)
     await session.persist(handle)

@@ -127,6 +127,8 @@ describe('compareOutputs on pipeline folders', () => {
     const c = compared(await compareOutputs(join(root, 'ok'), ref))
     expect(c.verdict).toBe('pass')
     expect(c.tensors.map((t) => t.vectors)).toEqual([5, 5, 5])
+    // Every comparison says what its reference was.
+    expect(c.referenceDescription).toMatch(/^stored reference: test 0 in vanilla mode \(model 500_model\.pth, chunk length 500, tiny models\), made .* by `make_outputs\.py`$/)
   })
 
   it('reads DNABERT/ESM as slices of merged when the run kept no intermediates, and fails missing outputs', async () => {

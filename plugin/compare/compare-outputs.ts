@@ -24,6 +24,8 @@ export interface CompareRequest {
   run?: RunFacts
   /** Model and chunk length the runs logged, for folders whose state file does not say (e.g. the original pipeline). */
   configs?: { candidate?: Partial<RunConfig> | null; reference?: Partial<RunConfig> | null }
+  /** What the reference run was (e.g. "vanilla = the tool's own v1 path …"), for the report. */
+  referenceDescription?: string
 }
 
 /** The folder's recorded config, with the run's logged values where the folder records nothing. */
@@ -194,6 +196,7 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
         consensus: consensus?.stats ?? null,
         findings: decided.findings,
         firstDivergingStage: decided.firstDivergingStage,
+        referenceDescription: request.referenceDescription ?? reference?.provenance ?? null,
         downstream,
       },
     }

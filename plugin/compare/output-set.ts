@@ -20,6 +20,8 @@ export interface OutputSet {
    * embeds and scores them, the vanilla rules drop them (contract §8). Empty when the folder keeps no protein FASTA.
    */
   emptyProteinFrames(): Promise<ReadonlySet<string>>
+  /** How the folder was made, when it records it (a stored reference's manifest); null for a plain run folder. */
+  readonly provenance: string | null
   embeddings(stage: TensorStage): EmbeddingSource | null
   /** null when the file is absent. */
   predictions(): Promise<PredictionTable | null>

@@ -124,6 +124,7 @@ export async function openPipelineOutput(root: string): Promise<OutputSet> {
     expectedOrfs,
     missing,
     emptyProteinFrames: async () => ((await exists(faa)) ? emptyRecords(faa) : new Set<string>()),
+    provenance: null,
     embeddings: (stage) => sources[stage],
     predictions: async () => ((await exists(predictionsPath)) ? readPredictionTable(predictionsPath) : null),
     consensus: async () => ((await exists(consensusPath)) ? readConsensusTable(consensusPath) : null),

@@ -97,6 +97,8 @@ export const ComparisonSchema = z.object({
   /** Why the verdict is what it is; for 'warn', the investigation (first diverging stage, label flips). */
   findings: z.array(FindingSchema),
   firstDivergingStage: z.string().nullable(),
+  /** What the reference was: the vanilla run's description, or a stored reference's provenance; null when unknown. */
+  referenceDescription: z.string().nullable().default(null),
   /** The lowest-cosine vectors and what each did to its frame's label and score and its chunk's consensus. */
   downstream: z.array(DownstreamImpactSchema).default([]),
 })

@@ -100,6 +100,7 @@ function outputSet(root: string, noise: number): OutputSet {
     expectedOrfs: null,
     missing: [],
     emptyProteinFrames: async () => new Set<string>(),
+    provenance: null,
     embeddings: (s) => sources[s],
     predictions: preds,
     consensus: cons,

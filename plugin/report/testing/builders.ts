@@ -254,6 +254,7 @@ export function buildComparison(verdict: Comparison['verdict'] = 'pass'): Compar
     consensus: { rows: 40, agreement: 100, disagreements: 0, borderlineDisagreements: 0 },
     findings: verdict === 'pass' ? [] : [{ verdict, code: 'label-flips', message: '2 labels flipped near 0.5' }],
     firstDivergingStage: verdict === 'pass' ? null : 'esm',
+    referenceDescription: null,
     downstream: [],
   }
 }
