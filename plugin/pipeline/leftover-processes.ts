@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LogFinding } from '../metrics/log-findings.ts'
 import type { LeftoverProcess } from '../model/run-evidence.ts'
-import { groupAlive, stopProcessGroup } from './process-group.ts'
+import { groupAlive } from './process-group.ts'
 
 /** Default wait after the parent exits before a surviving process counts as left over. */
 export const DEFAULT_LEFTOVER_GRACE_SECONDS = 3
@@ -76,6 +76,37 @@ async function procAvailable(): Promise<boolean> {
   }
 }
 
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal)
+  } catch {
+    // ESRCH: already gone.
+  }
+}
+
+async function waitNoLiving(pgid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms
+  for (;;) {
+    const left = await livingMembers(pgid)
+    if (left === null || left.length === 0) return true
+    if (Date.now() >= until) return false
+    await sleep(Math.min(250, Math.max(1, until - Date.now())))
+  }
+}
+
+/**
+ * SIGTERM, up to `graceMs` for the living members to exit, then SIGKILL. Like stopProcessGroup, but a member that
+ * died and waits to be reaped (a container's init may never reap it) counts as gone, so the grace is not spent
+ * waiting on zombies.
+ */
+async function stopLiving(pgid: number, graceMs: number): Promise<{ killed: boolean }> {
+  signalGroup(pgid, 'SIGTERM')
+  if (await waitNoLiving(pgid, graceMs)) return { killed: false }
+  signalGroup(pgid, 'SIGKILL')
+  await waitNoLiving(pgid, 5000)
+  return { killed: true }
+}
+
 export interface LeftoverCheck {
   processes: LeftoverProcess[]
   findings: LogFinding[]
@@ -93,7 +124,7 @@ export async function checkLeftoverProcesses(pgid: number, graceMs: number, kill
     processes = await livingMembers(pgid)
   }
   if (processes === null || processes.length === 0) return { processes: [], findings: [] }
-  const stopped = await stopProcessGroup(pgid, killGraceMs)
+  const stopped = await stopLiving(pgid, killGraceMs)
   const names = processes.map((p) => `pid ${p.pid} (${p.command.slice(0, 80)}${p.ageSeconds === null ? '' : `, ${p.ageSeconds.toFixed(1)} s old`})`)
   const what = names.length > 0 ? names.join('; ') : 'processes that /proc could not name'
   const how = stopped.killed ? `SIGKILL after ${killGraceMs / 1000} s of SIGTERM grace` : 'SIGTERM'

@@ -53,13 +53,17 @@ function run(extraArgs: string[], extra: Partial<RunOptions> = {}) {
   return runPipeline(new FakeTarget(), request(extraArgs), options(extra))
 }
 
-/** Processes still alive whose command line mentions the run's output folder, or the worker the fake reported. */
+/**
+ * Processes still alive whose command line mentions the run's output folder, or the worker the fake reported.
+ * Zombies (state Z) are dead and only wait for an init that may never reap them: they do not count.
+ */
 function leftovers(outputDir: string, stderrPath: string): string[] {
-  const table = execFileSync('ps', ['-eo', 'pid,pgid,args'], { encoding: 'utf8' })
+  const table = execFileSync('ps', ['-eo', 'pid,pgid,stat,args'], { encoding: 'utf8' })
   const worker = /worker pid (\d+)/.exec(readFileSync(stderrPath, 'utf8'))?.[1]
   const { pgid } = JSON.parse(readFileSync(path.join(path.dirname(stderrPath), 'command.json'), 'utf8')) as { pgid: number }
   return table.split('\n').filter((line) => {
-    const [pid, group] = line.trim().split(/\s+/)
+    const [pid, group, stat] = line.trim().split(/\s+/)
+    if (stat?.startsWith('Z') === true) return false
     return line.includes(outputDir) || (worker !== undefined && pid === worker) || group === String(pgid)
   })
 }
