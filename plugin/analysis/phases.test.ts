@@ -62,6 +62,11 @@ describe('stagePhases', () => {
     ])
   })
 
+  it("prefers a worker's full set of marks over a parent's lone whole-second line", () => {
+    const marks = [mark('load-start', 1, 'worker 0', 'esm'), mark('model-ready', 2, 'worker 0', 'esm'), mark('first-batch', 2.1, 'worker 0'), mark('inference-end', 8, 'worker 0'), { ...mark('inference-end', 9.4, 'main', 'esm'), precise: false }]
+    expect(split(stagePhases({ stage: 'PROTEIN_FEATURES', startMs: at(0), endMs: at(9), marks, busyTimesMs: [], intervalMs: null })).map((p) => p[0])).toEqual(['startup', 'model-load', 'waiting', 'inference', 'teardown'])
+  })
+
   it('adds up repeated loads (the vanilla path reloads the model per split file)', () => {
     const marks = [mark('load-start', 0, 'main', 'esm'), mark('model-ready', 2, 'main', 'esm'), mark('first-batch', 2), mark('inference-end', 5), mark('load-start', 5, 'main', 'esm'), mark('model-ready', 7, 'main', 'esm'), mark('first-batch', 7), mark('inference-end', 10)]
     expect(split(stagePhases({ stage: 'PROTEIN_FEATURES', startMs: at(0), endMs: at(10), marks, busyTimesMs: [], intervalMs: null }))).toEqual([

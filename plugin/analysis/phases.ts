@@ -67,16 +67,22 @@ function marksOfStage(input: StagePhaseInput): PhaseMark[] {
     .map((m) => ({ ...m, atMs: Math.min(input.endMs, Math.max(input.startMs, m.atMs)) }))
 }
 
-/** The marks of the process whose last mark is latest (the worker the stage waited for). */
+/**
+ * The marks of the process the stage waited for: among the processes that mark the most kinds of boundary (a
+ * worker's full set beats a parent's lone `Saved … features` line), the one whose last mark is latest.
+ */
 function criticalPath(marks: readonly PhaseMark[]): PhaseMark[] {
   const bySource = new Map<string, PhaseMark[]>()
   for (const m of marks) bySource.set(m.source, [...(bySource.get(m.source) ?? []), m])
   let best: PhaseMark[] = []
+  let bestKinds = 0
   let bestEnd = Number.NEGATIVE_INFINITY
   for (const list of bySource.values()) {
+    const kinds = new Set(list.map((m) => m.kind)).size
     const end = Math.max(...list.map((m) => m.atMs))
-    if (end > bestEnd) {
+    if (kinds > bestKinds || (kinds === bestKinds && end > bestEnd)) {
       best = list
+      bestKinds = kinds
       bestEnd = end
     }
   }

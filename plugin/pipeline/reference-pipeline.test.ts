@@ -56,7 +56,7 @@ describe.skipIf(missing !== null)(`reference pipeline on CPU${missing === null ?
     // The reference logs its phases in the real tool's words, so the same code splits both targets' stages.
     for (const stage of ['NUCLEOTIDE_FEATURES', 'PROTEIN_FEATURES'] as const) {
       const timing = result.stages.find((s) => s.stage === stage)
-      expect(timing?.phases.map((p) => p.name)).toContain('inference')
+      expect(timing?.phases.map((p) => p.name), JSON.stringify({ timing, marks: readFileSync(result.logs.stderr, 'utf8').split('\n').filter((l) => l.includes('virnucpro.phases')) })).toContain('inference')
       expect(timing?.phases.every((p) => p.basis === 'logged')).toBe(true)
       // The phases span the state file's timestamps, whose difference can differ from duration_seconds by a few ms.
       expect(timing?.phases.reduce((t, p) => t + p.seconds, 0)).toBeCloseTo(timing?.durationSeconds ?? -1, 1)
