@@ -49,7 +49,7 @@ describe('stageEfficiency ratio math', () => {
   it('divides model FLOPs by time, GPU count and ceiling', () => {
     const result = stageEfficiency(input())
     expect(result.flops).toEqual({ total: 2.8e13, linear: 2.4e13, attention: 4e12 })
-    expect(result.seconds).toEqual({ stage: 2, modelLoad: 1, inference: 1 })
+    expect(result.seconds).toEqual({ stage: 2, modelLoad: 1, inference: 1, inferenceSource: 'stage − model load' })
     // 2.8e13 FLOP / 2 s = 14 TFLOP/s; / 1 s = 28 TFLOP/s; two GPUs.
     expect(result.achievedTflops.overStage).toBeCloseTo(14, 12)
     expect(result.achievedTflops.overInference).toBeCloseTo(28, 12)
@@ -85,7 +85,7 @@ describe('stageEfficiency ratio math', () => {
 
   it('keeps the result but drops the inference rate when loading is not shorter than the stage', () => {
     const result = stageEfficiency(input({ modelLoadSeconds: 2 }))
-    expect(result.seconds).toEqual({ stage: 2, modelLoad: 2, inference: null })
+    expect(result.seconds).toEqual({ stage: 2, modelLoad: 2, inference: null, inferenceSource: null })
     expect(result.notes.join()).toMatch(/Model load 2 s is not shorter than the stage's 2 s/)
   })
 })
@@ -172,6 +172,26 @@ describe('inputs', () => {
     expect(virnucproPrecision('NUCLEOTIDE_FEATURES', 1)).toBe('fp32')
     expect(virnucproPrecision('NUCLEOTIDE_FEATURES', 4)).toBe('fp16')
     expect(() => virnucproPrecision('PREDICTION', 1)).toThrow(/not an embedding stage/)
+  })
+})
+
+describe('stageEfficiency over an inference phase', () => {
+  it('uses the inference phase instead of stage − model load, and says so', () => {
+    const result = stageEfficiency({
+      stage: 'PROTEIN_FEATURES',
+      shape: ESM2_3B,
+      tokens: tokenStatsForSequences('esm', [100, 200]),
+      tokensSource: 'test',
+      stageSeconds: 100,
+      modelLoadSeconds: 30,
+      inferencePhase: { seconds: 40, basis: 'logged' },
+      gpuCount: 1,
+      precision: 'fp16',
+      calibration: null,
+    })
+    expect(result.seconds).toEqual({ stage: 100, modelLoad: 30, inference: 40, inferenceSource: 'inference phase (logged)' })
+    expect(result.achievedTflops.overInference).toBeCloseTo(result.achievedTflops.overStage * 2.5, 9)
+    expect(result.basis.time).toMatch(/inference = the stage's inference phase, 40 s \(logged\)$/)
   })
 })
 

@@ -36,6 +36,11 @@ export interface StageEfficiencyInput {
   calibration: Calibration | null
   /** Device name for the vendor peak when the calibration does not name one (e.g. nvidia-smi's name). */
   gpuName?: string | null
+  /**
+   * The stage's inference phase (plugin/analysis/phases.ts): when given, rates "over inference" use it instead of
+   * stage − model load, which on the real tool's v2 path still holds worker spawn, the first-batch wait and tear-down.
+   */
+  inferencePhase?: { seconds: number; basis: string } | null
   /** Tokens per forward batch, when known (e.g. the v2 token budget): decides whether the roofline note says compute- or bandwidth-bound. */
   tokensPerBatch?: number | null
 }
@@ -66,7 +71,9 @@ export function stageEfficiency(input: StageEfficiencyInput): StageEfficiency {
   const flops = forwardFlops(shape, tokens)
   const load = input.modelLoadSeconds
   let inference: number | null = null
-  if (load !== null) {
+  const phase = input.inferencePhase ?? null
+  if (phase !== null && phase.seconds > 0) inference = Math.min(phase.seconds, input.stageSeconds)
+  else if (load !== null) {
     if (load < input.stageSeconds) inference = input.stageSeconds - load
     else notes.push(`Model load ${load} s is not shorter than the stage's ${input.stageSeconds} s: inference time unknown, rates over the whole stage only.`)
   }
@@ -96,7 +103,12 @@ export function stageEfficiency(input: StageEfficiencyInput): StageEfficiency {
     gpuCount,
     tokens: { sequences: tokens.sequences, sum: tokens.sumTokens, sumSquares: tokens.sumSquaredTokens, exact: tokens.exact },
     flops: { total: flops.total, linear: flops.linear, attention: flops.attention },
-    seconds: { stage: input.stageSeconds, modelLoad: load, inference },
+    seconds: {
+      stage: input.stageSeconds,
+      modelLoad: load,
+      inference,
+      inferenceSource: inference === null ? null : phase !== null && phase.seconds > 0 ? `inference phase (${phase.basis})` : 'stage − model load',
+    },
     achievedTflops,
     achievedTflopsPerGpu,
     ceilings: {
@@ -182,6 +194,8 @@ function roofline(
 function timeBasis(input: StageEfficiencyInput, inference: number | null): string {
   const stageSource = input.stageSecondsSource ?? 'pipeline_state.json duration_seconds'
   const stagePart = `stage ${input.stageSeconds} s from ${stageSource}`
+  const phase = input.inferencePhase ?? null
+  if (phase !== null && phase.seconds > 0 && inference !== null) return `${stagePart}; inference = the stage's inference phase, ${round(inference)} s (${phase.basis})`
   if (input.modelLoadSeconds === null) return `${stagePart}; model load time unknown, so rates are over the whole stage only`
   const loadPart = `model load ${input.modelLoadSeconds} s from ${input.modelLoadSource ?? 'the pipeline log'}`
   return inference === null ? `${stagePart}; ${loadPart} (not subtracted: not shorter than the stage)` : `${stagePart}; ${loadPart}; inference = stage − load = ${round(inference)} s`

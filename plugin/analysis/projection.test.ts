@@ -28,9 +28,9 @@ describe('projectSample', () => {
   it('takes a stage’s load from its `load` phase when the run result has phases (the real tool’s phase split)', () => {
     const run = buildRun({ gpuCount: 1, modelLoadSeconds: { PROTEIN_FEATURES: 30 } })
     const phases = [
-      { name: 'load', seconds: 12, basis: 'log' },
-      { name: 'inference', seconds: 40, basis: 'log' },
-      { name: 'waiting', seconds: 8, basis: 'log' },
+      { name: 'model-load' as const, seconds: 12, basis: 'logged' },
+      { name: 'inference' as const, seconds: 40, basis: 'logged' },
+      { name: 'waiting' as const, seconds: 8, basis: 'logged' },
     ]
     const withPhases = { ...run, stages: run.stages.map((s) => (s.stage === 'PROTEIN_FEATURES' ? { ...s, phases } : s)) }
     const [point] = calibrationRuns([withPhases], workFromRunTotals)

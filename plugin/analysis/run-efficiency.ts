@@ -6,6 +6,7 @@ import type { Calibration, StageEfficiency } from '../model/efficiency.ts'
 import type { RunResult, StageTiming } from '../model/run-result.ts'
 import type { Stage } from '../model/stages.ts'
 import { stageEfficiency, virnucproPrecision } from './efficiency.ts'
+import { inferencePhase } from './phases.ts'
 import {
   DNABERT_S,
   ESM2_3B,
@@ -35,6 +36,11 @@ function precisionOf(run: RunResult, stage: Stage): 'bf16' | 'fp16' | 'fp32' | '
   return run.mode === 'vanilla' ? 'fp32' : 'bf16'
 }
 
+function inferenceOf(timing: StageTiming): { seconds: number; basis: string } | null {
+  const phase = inferencePhase(timing.phases)
+  return phase === null ? null : { seconds: phase.seconds, basis: phase.basis }
+}
+
 function efficiencyOf(run: RunResult, timing: StageTiming, shape: TransformerShape, calibration: Calibration | null): StageEfficiency | null {
   if (timing.durationSeconds === null || timing.durationSeconds <= 0) return null
   const sequences = timing.recordsOut ?? timing.recordsIn
@@ -47,6 +53,7 @@ function efficiencyOf(run: RunResult, timing: StageTiming, shape: TransformerSha
     stageSeconds: timing.durationSeconds,
     stageSecondsSource: timing.source === 'state-file' ? 'pipeline_state.json duration_seconds' : 'log line "completed in"',
     modelLoadSeconds: timing.modelLoadSeconds,
+    inferencePhase: inferenceOf(timing),
     gpuCount: Math.max(1, run.gpuCount),
     precision: precisionOf(run, timing.stage),
     calibration,

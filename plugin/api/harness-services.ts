@@ -116,6 +116,7 @@ export class HarnessServices {
       sampleIntervalMs: this.config.sampleIntervalMs,
       progress: this.config.progress,
       killGraceSeconds: this.config.killGraceSeconds,
+      leftoverGraceSeconds: this.config.leftoverGraceSeconds,
       python,
       environment,
     }

@@ -49,9 +49,9 @@ describe('every option takes effect', () => {
     expect(await harnessGpus(resolveConfig({}, {}), detect)).toEqual([0, 1, 2])
   })
 
-  it('sampleIntervalMs, timeoutSeconds, killGraceSeconds, progress, runsDir: what the runner is given', () => {
-    const s = services({ sampleIntervalMs: 750, timeoutSeconds: 9, killGraceSeconds: 3, progress: 'off', runsDir: 'elsewhere/runs' })
-    expect(s.runOptions(PY, ENV)).toEqual({ runsDir: resolve('elsewhere/runs'), timeoutSeconds: 9, sampleIntervalMs: 750, progress: 'off', killGraceSeconds: 3, python: PY, environment: ENV })
+  it('sampleIntervalMs, timeoutSeconds, killGraceSeconds, leftoverGraceSeconds, progress, runsDir: what the runner is given', () => {
+    const s = services({ sampleIntervalMs: 750, timeoutSeconds: 9, killGraceSeconds: 3, leftoverGraceSeconds: 1.5, progress: 'off', runsDir: 'elsewhere/runs' })
+    expect(s.runOptions(PY, ENV)).toEqual({ runsDir: resolve('elsewhere/runs'), timeoutSeconds: 9, sampleIntervalMs: 750, progress: 'off', killGraceSeconds: 3, leftoverGraceSeconds: 1.5, python: PY, environment: ENV })
     expect(s.samplePlace).toEqual({ onGpu: false, cacheDir: resolve('elsewhere/runs') })
   })
 

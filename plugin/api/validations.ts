@@ -1,8 +1,9 @@
 import { relative, resolve } from 'node:path'
 import { describe, expect, test, type TestContext } from 'vitest'
 import { z } from 'zod'
+import { describeRun } from '../analysis/what-ran.ts'
 import { COMPARE_ERROR_REASONS, compareOutputs, DIVERGENCE_ORDER, FindingCodeSchema, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
-import { type Comparison, VerdictSchema } from '../model/validation.ts'
+import { type Comparison, type Verdict, VerdictSchema } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
 import type { Expectation } from '../model/case-result.ts'
 import { harnessConfig } from '../vitest/context.ts'
@@ -51,8 +52,11 @@ function summary(comparison: Comparison): string {
 }
 
 /** Compares, records, and turns the verdict into Vitest's language: fail throws, warn annotates, pass is quiet. */
-async function judge(session: CaseSession, handle: TaskHandle, candidate: RunResult, referenceDir: string, tolerance: ComparisonOptionsInput | undefined): Promise<Comparison> {
-  const outcome = await compareOutputs(candidate.outputDir, referenceDir, { ...(tolerance === undefined ? {} : { options: tolerance }), run: runFacts(candidate) })
+async function judge(session: CaseSession, handle: TaskHandle, candidate: RunResult, referenceDir: string, tolerance: ComparisonOptionsInput | undefined, referenceRun?: RunResult): Promise<Comparison> {
+  // The runs' own logs fill in a model or chunk length the output folders do not record (contract §6.8).
+  const configs = { candidate: candidate.effectiveConfig, reference: referenceRun?.effectiveConfig ?? null }
+  const described = referenceRun === undefined ? {} : { referenceDescription: describeRun(referenceRun) }
+  const outcome = await compareOutputs(candidate.outputDir, referenceDir, { ...(tolerance === undefined ? {} : { options: tolerance }), run: runFacts(candidate), configs, ...described })
   if (outcome.status === 'error') {
     session.fail(`comparison impossible (${outcome.reason}): ${outcome.message}`)
     await session.persist(handle)
@@ -153,7 +157,7 @@ export function validateGpuConsistency(title: string, options: ValidationOptions
       const handle = testTaskHandle(context.task, context.annotate)
       const single = await session.run({ mode: 'optimised', gpuCount: 1 }, handle)
       const multi = await session.run({ mode: 'optimised', gpuCount: options.gpus }, handle)
-      const comparison = await judge(session, handle, multi, single.outputDir, options.tolerance)
+      const comparison = await judge(session, handle, multi, single.outputDir, options.tolerance, single)
       await announce(comparison, context, handle)
     })
   })
@@ -171,7 +175,7 @@ export function validateAgainstFreshVanilla(title: string, options: ValidationOp
     const gpus = gpusForOneRun()
     const vanilla = await session.run({ mode: 'vanilla', gpuCount: gpus }, handle)
     const optimised = await session.run({ mode: 'optimised', gpuCount: gpus }, handle)
-    const comparison = await judge(session, handle, optimised, vanilla.outputDir, options.tolerance)
+    const comparison = await judge(session, handle, optimised, vanilla.outputDir, options.tolerance, vanilla)
     await announce(comparison, context, handle)
   })
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -52,6 +52,50 @@ describe('compareOutputs on pipeline folders', () => {
     expect(msgs).toContain('merged file ' + join(root, 'empty', 'sample_merged', 'output_2_merged.pt') + ' has 2 ids but 0 rows (empty-merged race, contract §6.1)')
   })
 
+  it('names candidate frames with an empty protein as such, apart from lost or duplicated rows', async () => {
+    const c = compared(await compareOutputs(join(root, 'emptyprot'), join(root, 'ok')))
+    expect(c.verdict).toBe('warn')
+    const codes = c.findings.map((f) => f.code)
+    expect(codes).toContain('empty-protein-frames')
+    expect(codes).not.toContain('candidate-extra-ids')
+    expect(codes).not.toContain('unmatched-embeddings')
+    expect(codes).not.toContain('reference-missing-ids')
+    expect(c.findings.find((f) => f.code === 'empty-protein-frames')?.message).toMatch(
+      /^2 \(e\.g\. nread_chunk_1F1, nread_chunk_1R1\) candidate frames with an empty protein: the vanilla rules drop them .*; 1 \(e\.g\. nread_chunk_1\) chunk\(s\) have only such frames/,
+    )
+    // The frames both sides have still compare as equal.
+    expect(c.tensors.map((t) => [t.stage, t.vectors, t.outsideTolerance])).toEqual([
+      ['dnabert', 5, 0],
+      ['esm', 5, 0],
+      ['merged', 5, 0],
+    ])
+  })
+
+  it('still fails extra frames that have a protein, and reference frames the candidate lost', async () => {
+    const withProtein = join(root, 'extra-with-protein')
+    cpSync(join(root, 'emptyprot'), withProtein, { recursive: true })
+    const faa = join(withProtein, 'sample_protein.faa')
+    writeFileSync(faa, readFileSync(faa, 'utf8').replace(/(>nread_chunk_1[FR]1)\n\n/g, '$1\nMKV\n'))
+    const c = compared(await compareOutputs(withProtein, join(root, 'ok')))
+    expect(c.verdict).toBe('fail')
+    expect(c.findings.find((f) => f.code === 'candidate-extra-ids')?.message).toMatch(/^2 candidate frame\(s\) are not in the reference predictions/)
+    expect(c.findings.map((f) => f.code)).not.toContain('empty-protein-frames')
+    // The other way round the frames are lost rows, whatever their protein.
+    const reverse = compared(await compareOutputs(join(root, 'ok'), join(root, 'emptyprot')))
+    expect(reverse.verdict).toBe('fail')
+    expect(reverse.findings.map((f) => f.code)).toContain('reference-missing-ids')
+  })
+
+  it('refuses runs whose logs give a different model when the folder has no state file (contract §6.8)', async () => {
+    const bare = join(root, 'no-state')
+    cpSync(join(root, 'ok'), bare, { recursive: true })
+    rmSync(join(bare, '.checkpoints'), { recursive: true })
+    const o = await compareOutputs(join(root, 'ok'), bare, { configs: { reference: { model: '300_model.pth', chunkLength: 300 } } })
+    expect(o).toMatchObject({ status: 'error', reason: 'incomparable' })
+    const same = compared(await compareOutputs(join(root, 'ok'), bare, { configs: { reference: { model: '500_model.pth', chunkLength: 500 } } }))
+    expect(same.findings.map((f) => f.code)).not.toContain('config-unknown')
+  })
+
   it('refuses runs made with a different chunk length and model', async () => {
     const o = await compareOutputs(join(root, 'model300'), join(root, 'ok'))
     expect(o).toMatchObject({ status: 'error', reason: 'incomparable' })
@@ -83,6 +127,8 @@ describe('compareOutputs on pipeline folders', () => {
     const c = compared(await compareOutputs(join(root, 'ok'), ref))
     expect(c.verdict).toBe('pass')
     expect(c.tensors.map((t) => t.vectors)).toEqual([5, 5, 5])
+    // Every comparison says what its reference was.
+    expect(c.referenceDescription).toMatch(/^stored reference: test 0 in vanilla mode \(model 500_model\.pth, chunk length 500, tiny models\), made .* by `make_outputs\.py`$/)
   })
 
   it('reads DNABERT/ESM as slices of merged when the run kept no intermediates, and fails missing outputs', async () => {

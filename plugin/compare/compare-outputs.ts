@@ -2,14 +2,15 @@ import type { Comparison, Finding, TensorStats } from '../model/validation.ts'
 import type { ConsensusTable, PredictionTable } from '../io/tsv/tables.ts'
 import { type ConsensusComparison, compareConsensus } from './core/consensus-stats.ts'
 import { pairedRows, RowLookup } from './sources/embedding-source.ts'
+import { divergentVectors, withConsensus, withPredictions } from './core/downstream.ts'
 import { finding } from './core/findings.ts'
-import { chunkIdOf, describeIds, idSample, noteId } from './core/ids.ts'
+import { chunkIdOf, describeIds, type IdSample, idSample, noteId } from './core/ids.ts'
 import { IntegrityTracker, type RunFacts } from './core/integrity.ts'
 import { openOutputSet } from './sources/open-output-set.ts'
 import { type ComparisonOptions, type ComparisonOptionsInput, comparisonOptions } from './core/options.ts'
 import type { OutputSet } from './sources/output-set.ts'
 import { comparePredictions, type PredictionComparison } from './core/prediction-stats.ts'
-import { checkComparable } from './core/run-config.ts'
+import { checkComparable, type RunConfig } from './core/run-config.ts'
 import { STAGE_LABEL, type TensorStage } from './core/stages.ts'
 import { TensorAccumulator } from './core/tensor-accumulator.ts'
 import { decideVerdict } from './core/verdict.ts'
@@ -26,6 +27,15 @@ export interface CompareRequest {
   options?: ComparisonOptionsInput
   /** What the candidate run reported (exit code, failure lines in its log, ORF count). */
   run?: RunFacts
+  /** Model and chunk length the runs logged, for folders whose state file does not say (e.g. the original pipeline). */
+  configs?: { candidate?: Partial<RunConfig> | null; reference?: Partial<RunConfig> | null }
+  /** What the reference run was (e.g. "vanilla = the tool's own v1 path …"), for the report. */
+  referenceDescription?: string
+}
+
+/** The folder's recorded config, with the run's logged values where the folder records nothing. */
+function filled(recorded: RunConfig, logged: Partial<RunConfig> | null | undefined): RunConfig {
+  return { chunkLength: recorded.chunkLength ?? logged?.chunkLength ?? null, model: recorded.model ?? logged?.model ?? null }
 }
 
 const TENSOR_STAGES: readonly TensorStage[] = ['dnabert', 'esm', 'merged']
@@ -58,12 +68,13 @@ async function compareStage(
   options: ComparisonOptions,
   tracker: IntegrityTracker,
   findings: Finding[],
+  emptyProtein: ReadonlySet<string>,
 ): Promise<TensorStats | null> {
   const source = candidate.embeddings(stage)
   if (source === null) return null
   const refSource = reference?.embeddings(stage) ?? null
   const lookup = refSource === null ? null : new RowLookup(refSource)
-  const acc = new TensorAccumulator(stage, options.rtol, options.atol)
+  const acc = new TensorAccumulator(stage, options.rtol, options.atol, { threshold: options.minCosine, floor: options.minCosineFloor })
   const unmatched = idSample()
   for (const name of source.blocks) {
     let block
@@ -84,8 +95,10 @@ async function compareStage(
       for (let i = 0; i < n; i++) {
         const id = ids[i] as string
         const r = refRows.get(id)
-        if (r === undefined) noteId(unmatched, id)
-        else acc.add(id, block.row(i), r)
+        // Empty-protein frames have no vanilla row by design; they are named once, from the predictions.
+        if (r === undefined) {
+          if (!emptyProtein.has(id)) noteId(unmatched, id)
+        } else acc.add(id, block.row(i), r)
       }
     } finally {
       block.close()
@@ -102,6 +115,21 @@ async function compareStage(
   return acc.stats()
 }
 
+/** Ids of `wanted` that the candidate has and the reference lacks (the reference ids are walked once, not copied). */
+function onlyInCandidate(wanted: ReadonlySet<string>, candidateIds: readonly string[], referenceIds: readonly string[]): { all: Set<string>; sample: IdSample } {
+  const all = new Set<string>()
+  const sample = idSample()
+  if (wanted.size === 0) return { all, sample }
+  const inReference = new Set<string>()
+  for (const id of referenceIds) if (wanted.has(id)) inReference.add(id)
+  for (const id of candidateIds) {
+    if (!wanted.has(id) || inReference.has(id) || all.has(id)) continue
+    all.add(id)
+    noteId(sample, id)
+  }
+  return { all, sample }
+}
+
 async function readOrFail<T>(what: string, f: () => Promise<T | null>, findings: Finding[]): Promise<T | null> {
   try {
     return await f()
@@ -116,7 +144,7 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
   const options = comparisonOptions(request.options)
   const findings: Finding[] = []
   if (reference !== null) {
-    const c = checkComparable(candidate.config, reference.config)
+    const c = checkComparable(filled(candidate.config, request.configs?.candidate), filled(reference.config, request.configs?.reference))
     if (!c.comparable) {
       if (options.requireSameConfig) return { status: 'error', reason: 'incomparable', message: c.reason }
       findings.push(finding('warn', 'config-unknown', c.reason))
@@ -128,28 +156,41 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
   for (const m of candidate.missing) tracker.missingOutput(m)
   try {
     const tensors: TensorStats[] = []
+    const emptyProtein = reference === null ? new Set<string>() : await candidate.emptyProteinFrames()
     for (const stage of TENSOR_STAGES) {
-      const stats = await compareStage(stage, candidate, reference, options, tracker, findings)
+      const stats = await compareStage(stage, candidate, reference, options, tracker, findings, emptyProtein)
       if (stats !== null) tensors.push(stats)
     }
     // One pair of tables at a time (predictions, then consensus): at 1M frames each table is ~100 MB.
     let predictions: PredictionComparison | null = null
     let consensus: ConsensusComparison | null = null
+    let downstream = divergentVectors(tensors, options.minCosine)
+    let emptyExtra = onlyInCandidate(new Set(), [], [])
+    let emptyExtraChunks = emptyExtra
     {
       const candPred = await readOrFail<PredictionTable>('prediction_results.txt', () => candidate.predictions(), findings)
       if (candPred !== null) tracker.setPredictions(candPred)
       const refPred = reference === null ? null : await onReference(() => reference.predictions())
-      if (candPred !== null && refPred !== null) predictions = comparePredictions(candPred, refPred, options.scoreAtol, chunkIdOf)
+      if (candPred !== null && refPred !== null) {
+        predictions = comparePredictions(candPred, refPred, options.scoreAtol, chunkIdOf)
+        downstream = withPredictions(downstream, candPred, refPred)
+        emptyExtra = onlyInCandidate(emptyProtein, candPred.ids, refPred.ids)
+      }
     }
     {
       const candCons = await readOrFail<ConsensusTable>('prediction_results_highestscore.csv', () => candidate.consensus(), findings)
       if (candCons !== null) tracker.setConsensus(candCons)
       const refCons = reference === null ? null : await onReference(() => reference.consensus())
-      if (candCons !== null && refCons !== null) consensus = compareConsensus(candCons, refCons, predictions?.borderlineChunks)
+      if (candCons !== null && refCons !== null) {
+        consensus = compareConsensus(candCons, refCons, predictions?.borderlineChunks)
+        downstream = withConsensus(downstream, candCons, refCons)
+        emptyExtraChunks = onlyInCandidate(new Set([...emptyExtra.all].map(chunkIdOf)), candCons.ids, refCons.ids)
+      }
     }
     const expectedOrfs = request.run?.expectedOrfs ?? candidate.expectedOrfs ?? reference?.expectedOrfs ?? null
     const integrity = [...findings, ...tracker.findings({ ...request.run, expectedOrfs })]
-    const decided = decideVerdict({ tensors, predictions, consensus, integrity, options })
+    const emptyProteinExtras = { frames: emptyExtra.sample, chunks: emptyExtraChunks.sample }
+    const decided = decideVerdict({ tensors, predictions, consensus, integrity, options, downstream, emptyProteinExtras })
     return {
       status: 'compared',
       comparison: {
@@ -162,6 +203,8 @@ export async function compareOutputSets(candidate: OutputSet, reference: OutputS
         consensus: consensus?.stats ?? null,
         findings: decided.findings,
         firstDivergingStage: decided.firstDivergingStage,
+        referenceDescription: request.referenceDescription ?? reference?.provenance ?? null,
+        downstream,
       },
     }
   } catch (e) {

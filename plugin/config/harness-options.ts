@@ -108,6 +108,11 @@ export const HarnessOptionsSchema = z
       }),
     /** Seconds between SIGTERM and SIGKILL on timeout or Ctrl-C; the real tool needs about 30 s to checkpoint. */
     killGraceSeconds: z.number().nonnegative().default(45).register(optionMeta, { description: 'Seconds between SIGTERM and SIGKILL on timeout or Ctrl-C (the real tool needs about 30 s to checkpoint)' }),
+    leftoverGraceSeconds: z
+      .number()
+      .nonnegative()
+      .default(3)
+      .register(optionMeta, { description: 'Seconds a process of the run\'s group may outlive the pipeline (multiprocessing helpers exit a moment after their parent) before it counts as left over: then it is named in a finding and stopped' }),
     /** Threshold misses fail tests instead of warning. */
     strict: z
       .boolean()

@@ -104,6 +104,14 @@ export interface OrfFrame {
 }
 
 /**
+ * Whether prediction mode keeps a translated frame: `prediction.py` writes only proteins that are non-empty and free
+ * of `*` (vanilla §2). The optimised tool keeps empty ones (reads that are almost all N; contract §8).
+ */
+export function vanillaKeepsProtein(protein: string): boolean {
+  return protein !== '' && !protein.includes('*')
+}
+
+/**
  * The frames prediction mode keeps for one chunk, in F1..R3 order: protein non-empty and free of `*`.
  * The chunk is upper-cased first, as `prediction.py` does.
  */
@@ -115,7 +123,7 @@ export function identifyOrfs(id: string, chunk: string): OrfFrame[] {
     const source = index < 3 ? forward : reverse
     const offset = index % 3
     const protein = translateFrame(source, offset)
-    if (protein === '' || protein.includes('*')) return
+    if (!vanillaKeepsProtein(protein)) return
     const nucleotide = source.slice(offset, offset + 3 * protein.length + 1)
     kept.push({ frame, id: `${id}${frame}`, protein, nucleotide })
   })

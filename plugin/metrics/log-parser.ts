@@ -4,7 +4,10 @@
  * (bars share stdout), so patterns are searched anywhere in the line and stages are matched by name, never number.
  */
 import { STAGE_TITLES, STAGES, stageFromTitle, type Stage } from '../model/stages.ts'
+import { addClaimLine, type ClaimEvidence, emptyClaimEvidence } from './claim-lines.ts'
 import { FindingCollector, type LogFinding } from './log-findings.ts'
+import { phaseMark, type PhaseMark } from './phase-marks.ts'
+import { logTimestampMs } from './log-timestamp.ts'
 
 export type ExtraValue = number | string
 
@@ -44,13 +47,20 @@ export interface LogSummary {
   findings: LogFinding[]
   /** Lines that look like a Click usage error (`Usage:` … `Error:`), which make exit 2 a usage error. */
   usageError: boolean
+  /** Phase boundaries inside the embedding stages (phase-marks.ts), in log order per stream. */
+  phaseMarks: PhaseMark[]
+  /** What the log claims about optimisations, and the lines that bear on it (claim-lines.ts). */
+  claims: ClaimEvidence
+  /** The configuration echo: `  Model: 500_model.pth`, `  Expected length: 500bp` (contract §6.8). */
+  config: { model: string | null; chunkLength: number | null }
+  /** The summary's `Bottlenecks: ESM-2 Feature Extraction (69%), …` line. */
+  bottlenecks: { stage: string; percent: number }[]
 }
 
 const TITLE_ALTERNATION = STAGES.map((s) => STAGE_TITLES[s].replace(/[-.]/g, '\\$&')).join('|')
 const STAGE_START = /=== Stage \d+: (.+?) ===/
 const STAGE_DONE = new RegExp(`(${TITLE_ALTERNATION}) completed in ([\\d.]+)s(?: \\[(.*)\\])?`)
 const TOTAL_WALL = /Total wall time: [\d:]+ \(([\d.]+)s\)/
-const TIMESTAMP = /(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:,(\d{3}))?/
 const THROUGHPUT = /([A-Za-z][\w-]*(?: [A-Za-z][\w-]*)?) throughput: ([\d.,]+) seq\/s(?:, ([\d.,]+) tok(?:en)?s?\/s)?/
 const ASYNC_DONE = /Async inference complete: [\d,]+ sequences, ([\d.,]+) seq\/s, ([\d.,]+) tokens\/s/
 const MODEL_LOAD = /(?:(\S+) )?[Mm]odel load(?:ed in|:) ([\d.]+)\s*s/
@@ -70,14 +80,6 @@ export function parseExtras(text: string): Record<string, ExtraValue> {
     if (m[1] !== undefined && m[2] !== undefined) out[m[1]] = extraValue(m[2])
   }
   return out
-}
-
-/** The log's local-time stamp (`2026-11-28 17:37:34` or worker `…,902`) → epoch ms. */
-export function logTimestampMs(line: string): number | null {
-  const m = TIMESTAMP.exec(line)
-  if (m === null) return null
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number)
-  return new Date(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, Number(m[7] ?? 0)).getTime()
 }
 
 function num(text: string | undefined): number | null {
@@ -102,6 +104,10 @@ export class LogParser {
   private current: Stage | null = null
   private wall: number | null = null
   private usage = { usage: false, error: false }
+  private readonly marks: PhaseMark[] = []
+  private readonly claims: ClaimEvidence = emptyClaimEvidence()
+  private readonly config: LogSummary['config'] = { model: null, chunkLength: null }
+  private bottlenecks: LogSummary['bottlenecks'] = []
   private readonly counts: LogCounts = { inputRecords: null, chunks: null, orfFrames: null, predictions: null, consensus: null, esmTokens: null }
 
   private entry(stage: Stage): LogStage {
@@ -126,6 +132,7 @@ export class LogParser {
   pushLine(line: string): Stage | null {
     if (line.trim() === '') return null
     this.findings.add(line, this.current)
+    this.evidenceLine(line)
     if (/^Usage: /.test(line)) this.usage.usage = true
     if (/^Error: /.test(line)) this.usage.error = true
     const at = logTimestampMs(line)
@@ -185,6 +192,21 @@ export class LogParser {
     this.countsFromLine(line)
   }
 
+  /** Lines read for phases, claims, the effective configuration and the tool's own bottleneck ranking. */
+  private evidenceLine(line: string): void {
+    const mark = phaseMark(line)
+    if (mark !== null) this.marks.push(mark)
+    addClaimLine(this.claims, line)
+    const model = /- INFO - +Model: (\S+)\s*$/.exec(line)
+    if (model !== null) this.config.model ??= model[1] ?? null
+    const length = /- INFO - +Expected length: (\d+)bp/.exec(line)
+    if (length !== null) this.config.chunkLength ??= Number(length[1])
+    const bottlenecks = /Bottlenecks: (.+)$/.exec(line)
+    if (bottlenecks !== null) {
+      this.bottlenecks = [...(bottlenecks[1] ?? '').matchAll(/([^,(]+?) \(([\d.]+)%\)/g)].map((m) => ({ stage: (m[1] ?? '').trim(), percent: Number(m[2]) }))
+    }
+  }
+
   private countsFromExtras(stage: Stage, extras: Record<string, ExtraValue>): void {
     const n = (key: string): number | null => (typeof extras[key] === 'number' ? (extras[key] as number) : null)
     if (stage === 'CHUNKING') this.counts.inputRecords ??= n('sequences')
@@ -220,6 +242,10 @@ export class LogParser {
       counts: { ...this.counts },
       findings: this.findings.list(),
       usageError: this.usage.usage && this.usage.error,
+      phaseMarks: [...this.marks],
+      claims: structuredClone(this.claims),
+      config: { ...this.config },
+      bottlenecks: [...this.bottlenecks],
     }
   }
 }

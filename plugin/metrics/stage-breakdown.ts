@@ -44,7 +44,7 @@ function integer(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null
 }
 
-function fromStateFile(entry: StateStage, log: LogSummary | null): Omit<StageTiming, 'recordsIn' | 'recordsOut' | 'tokens' | 'modelLoadSeconds'> {
+function fromStateFile(entry: StateStage, log: LogSummary | null): Omit<StageTiming, 'recordsIn' | 'recordsOut' | 'tokens' | 'modelLoadSeconds' | 'phases'> {
   const skipped = log?.stages[entry.stage]?.skipped === true
   const duration =
     entry.durationSeconds ??
@@ -59,7 +59,7 @@ function fromStateFile(entry: StateStage, log: LogSummary | null): Omit<StageTim
   }
 }
 
-function fromLog(stage: Stage, log: LogSummary | null): Omit<StageTiming, 'recordsIn' | 'recordsOut' | 'tokens' | 'modelLoadSeconds'> {
+function fromLog(stage: Stage, log: LogSummary | null): Omit<StageTiming, 'recordsIn' | 'recordsOut' | 'tokens' | 'modelLoadSeconds' | 'phases'> {
   const e = log?.stages[stage]
   const done = e?.completedSeconds !== null && e?.completedSeconds !== undefined
   const started = e?.startedAtMs ?? null
@@ -88,6 +88,7 @@ export function stageBreakdown(state: PipelineState | null, log: LogSummary | nu
       recordsOut: integer(entry?.outputs.records) ?? records.recordsOut,
       tokens,
       modelLoadSeconds: log?.modelLoadSeconds[stage] ?? null,
+      phases: [],
     }
   })
 }

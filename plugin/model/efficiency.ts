@@ -134,7 +134,7 @@ export function vendorPeakFor(gpuName: string): VendorPeak | null {
   return VENDOR_PEAKS.find((entry) => entry.pattern.test(gpuName))?.peak ?? null
 }
 
-/** A rate over two time bases: the whole stage, and the stage minus model loading (null when loading time is unknown). */
+/** A rate over two time bases: the whole stage, and its inference time (the inference phase, or the stage minus model loading; null when unknown). */
 const OverTimeSchema = z.object({ overStage: z.number(), overInference: z.number().nullable() })
 
 export const StageEfficiencySchema = z.object({
@@ -161,8 +161,10 @@ export const StageEfficiencySchema = z.object({
   seconds: z.object({
     stage: z.number().positive(),
     modelLoad: z.number().nonnegative().nullable(),
-    /** stage − modelLoad; null when model loading time is unknown. */
+    /** The stage's inference phase (plugin/analysis/phases.ts) where known, else stage − modelLoad; null when neither is known. */
     inference: z.number().positive().nullable(),
+    /** How the inference time was obtained: 'inference phase (logged)', 'inference phase (sampled at 500 ms)', 'stage − model load'. */
+    inferenceSource: z.string().nullable().default(null),
   }),
   achievedTflops: OverTimeSchema,
   /** achievedTflops ÷ gpuCount: assumes the work was split evenly. */

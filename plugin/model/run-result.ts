@@ -3,6 +3,8 @@ import { EnvironmentSchema } from './environment.ts'
 import { StageSchema } from './stages.ts'
 import { GpuTelemetrySchema } from './telemetry.ts'
 import { CalibrationSchema, StageEfficiencySchema } from './efficiency.ts'
+import { StagePhaseSchema } from './phases.ts'
+import { ClaimSchema, EffectiveConfigSchema, LeftoverProcessSchema } from './run-evidence.ts'
 
 export const StageTimingSchema = z.object({
   stage: StageSchema,
@@ -18,6 +20,8 @@ export const StageTimingSchema = z.object({
   modelLoadSeconds: z.number().nullable(),
   /** Where the timing came from: the state file is authoritative, the log a fallback. */
   source: z.enum(['state-file', 'log']),
+  /** The stage's wall time split into phases (plugin/analysis/phases.ts); empty when nothing marks them. */
+  phases: z.array(StagePhaseSchema).default([]),
 })
 export type StageTiming = z.infer<typeof StageTimingSchema>
 
@@ -105,5 +109,13 @@ export const RunResultSchema = z.object({
   /** The GPU ceiling measured on this machine (GPU runs only), and the embedding stages' efficiency against it. */
   calibration: CalibrationSchema.nullable().default(null),
   efficiency: z.array(StageEfficiencySchema).default([]),
+  /** Optimisations the pipeline's log claims, each with what the harness saw (plugin/analysis/claims.ts). */
+  claims: z.array(ClaimSchema).default([]),
+  /** Processes of the run's group still alive after the parent exited and the grace period passed. */
+  leftoverProcesses: z.array(LeftoverProcessSchema).default([]),
+  /** The model and chunk length the run really used (contract §6.8), and where each was read. */
+  effectiveConfig: EffectiveConfigSchema.nullable().default(null),
+  /** The `Bottlenecks:` line of the pipeline's own summary, as logged. */
+  toolBottlenecks: z.array(z.object({ stage: z.string(), percent: z.number() })).default([]),
 })
 export type RunResult = z.infer<typeof RunResultSchema>

@@ -22,8 +22,39 @@ export const TensorStatsSchema = z.object({
   worst: z
     .object({ id: z.string(), index: z.number().int(), candidate: z.number(), reference: z.number(), bound: z.number() })
     .nullable(),
+  /**
+   * The cosine rule's figures (contract §6.6): how many vectors fall below the share threshold and below the floor,
+   * and the lowest few. Null in comparisons made before it was recorded.
+   */
+  lowCosine: z
+    .object({
+      threshold: z.number(),
+      below: z.number().int().nonnegative(),
+      floor: z.number(),
+      belowFloor: z.number().int().nonnegative(),
+      lowest: z.array(z.object({ id: z.string(), cosine: z.number() })),
+    })
+    .nullable()
+    .default(null),
 })
 export type TensorStats = z.infer<typeof TensorStatsSchema>
+export type TensorStatsInput = z.input<typeof TensorStatsSchema>
+
+/** What a diverging vector did downstream: its frame's label and score, and its chunk's consensus. */
+export const DownstreamImpactSchema = z.object({
+  stage: z.enum(['dnabert', 'esm', 'merged']),
+  id: z.string(),
+  cosine: z.number(),
+  /** null when the frame has no prediction row on either side. */
+  labelChanged: z.boolean().nullable(),
+  referenceLabel: z.string().nullable(),
+  candidateLabel: z.string().nullable(),
+  /** |Δ score2| (virus score) of the frame; null when unknown. */
+  scoreDelta: z.number().nullable(),
+  chunk: z.string(),
+  consensusChanged: z.boolean().nullable(),
+})
+export type DownstreamImpact = z.infer<typeof DownstreamImpactSchema>
 
 export const PredictionStatsSchema = z.object({
   rows: z.number().int().nonnegative(),
@@ -66,5 +97,9 @@ export const ComparisonSchema = z.object({
   /** Why the verdict is what it is; for 'warn', the investigation (first diverging stage, label flips). */
   findings: z.array(FindingSchema),
   firstDivergingStage: z.string().nullable(),
+  /** What the reference was: the vanilla run's description, or a stored reference's provenance; null when unknown. */
+  referenceDescription: z.string().nullable().default(null),
+  /** The lowest-cosine vectors and what each did to its frame's label and score and its chunk's consensus. */
+  downstream: z.array(DownstreamImpactSchema).default([]),
 })
 export type Comparison = z.infer<typeof ComparisonSchema>

@@ -53,6 +53,19 @@ describe.skipIf(missing !== null)(`reference pipeline on CPU${missing === null ?
     const layout = new ReferenceTarget({ modelSize: 'tiny', device: 'cpu' }).outputLayout(result.outputDir, SAMPLE)
     expect(existsSync(layout.predictions)).toBe(true)
     expect(existsSync(layout.consensus)).toBe(true)
+    // The reference logs its phases in the real tool's words, so the same code splits both targets' stages.
+    for (const stage of ['NUCLEOTIDE_FEATURES', 'PROTEIN_FEATURES'] as const) {
+      const timing = result.stages.find((s) => s.stage === stage)
+      expect(timing?.phases.map((p) => p.name), JSON.stringify({ timing, marks: readFileSync(result.logs.stderr, 'utf8').split('\n').filter((l) => l.includes('virnucpro.phases')) })).toContain('inference')
+      expect(timing?.phases.every((p) => p.basis === 'logged')).toBe(true)
+      // The phases span the state file's timestamps, whose difference can differ from duration_seconds by a few ms.
+      expect(timing?.phases.reduce((t, p) => t + p.seconds, 0)).toBeCloseTo(timing?.durationSeconds ?? -1, 1)
+    }
+    // Its only phase-relevant claim is its precision; nothing it says contradicts what it logs.
+    expect(result.claims.filter((c) => c.status === 'contradicted')).toEqual([])
+    expect(result.effectiveConfig).toMatchObject({ model: expect.stringMatching(/^500_model\.pth/), chunkLength: 500 })
+    expect(result.leftoverProcesses).toEqual([])
+    expect(result.logFindings.map((f) => f.code)).not.toContain('leftover-processes')
   })
 
   it('crash-at:PREDICTION fails with the stages before it measured', async () => {

@@ -53,13 +53,17 @@ function run(extraArgs: string[], extra: Partial<RunOptions> = {}) {
   return runPipeline(new FakeTarget(), request(extraArgs), options(extra))
 }
 
-/** Processes still alive whose command line mentions the run's output folder, or the worker the fake reported. */
+/**
+ * Processes still alive whose command line mentions the run's output folder, or the worker the fake reported.
+ * Zombies (state Z) are dead and only wait for an init that may never reap them: they do not count.
+ */
 function leftovers(outputDir: string, stderrPath: string): string[] {
-  const table = execFileSync('ps', ['-eo', 'pid,pgid,args'], { encoding: 'utf8' })
+  const table = execFileSync('ps', ['-eo', 'pid,pgid,stat,args'], { encoding: 'utf8' })
   const worker = /worker pid (\d+)/.exec(readFileSync(stderrPath, 'utf8'))?.[1]
   const { pgid } = JSON.parse(readFileSync(path.join(path.dirname(stderrPath), 'command.json'), 'utf8')) as { pgid: number }
   return table.split('\n').filter((line) => {
-    const [pid, group] = line.trim().split(/\s+/)
+    const [pid, group, stat] = line.trim().split(/\s+/)
+    if (stat?.startsWith('Z') === true) return false
     return line.includes(outputDir) || (worker !== undefined && pid === worker) || group === String(pgid)
   })
 }
@@ -151,11 +155,22 @@ describe('runPipeline with the fake pipeline', () => {
     expect(leftovers(result.outputDir, result.logs.stderr)).toEqual([])
   })
 
-  it('stops workers that outlive a finished pipeline and says so', async () => {
-    const result = await run(['--worker'])
+  it('stops workers that outlive a finished pipeline past the grace period and names them', async () => {
+    const result = await run(['--worker'], { leftoverGraceSeconds: 0.5 })
     expect(result.outcome).toBe('succeeded')
-    expect(result.logFindings.map((f) => f.code)).toContain('leftover-processes')
+    const finding = result.logFindings.find((f) => f.code === 'leftover-processes')
+    expect(finding?.message).toMatch(/still alive 0.5 s after the pipeline exited .*pid \d+ \(.*python.*time\.sleep/)
+    expect(result.leftoverProcesses).toHaveLength(1)
+    expect(result.leftoverProcesses[0]?.command).toMatch(/while True: time\.sleep\(1\)/)
+    expect(result.leftoverProcesses[0]?.ageSeconds).toBeGreaterThan(0)
     expect(leftovers(result.outputDir, result.logs.stderr)).toEqual([])
+  })
+
+  it('does not report a helper that exits within the grace period after the parent', async () => {
+    const result = await run(['--helper-exits-after', '0.3'], { leftoverGraceSeconds: 3 })
+    expect(result.outcome).toBe('succeeded')
+    expect(result.logFindings.map((f) => f.code)).not.toContain('leftover-processes')
+    expect(result.leftoverProcesses).toEqual([])
   })
 
   it('samples GPUs through an nvidia-smi stand-in and writes the Arrow timeline', async () => {

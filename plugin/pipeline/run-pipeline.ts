@@ -24,13 +24,13 @@ import { ProgressDisplay, progressStyle } from '../metrics/progress-display.ts'
 import { runCounts, stageBreakdown } from '../metrics/stage-breakdown.ts'
 import { StateFilePoller } from '../metrics/state-file-poller.ts'
 import { classifyExit, type StopReason } from './exit-outcome.ts'
-import { stopProcessGroup, groupAlive } from './process-group.ts'
+import { checkLeftoverProcesses, DEFAULT_LEFTOVER_GRACE_SECONDS } from './leftover-processes.ts'
+import { stopProcessGroup } from './process-group.ts'
+import { withRunEvidence } from '../metrics/run-evidence.ts'
 import { createRunDirectory, writeJsonAtomic, type RunPaths } from './run-directory.ts'
 import type { PipelineTarget, PlacedRequest, RunRequest } from './target.ts'
 
 export const DEFAULT_KILL_GRACE_SECONDS = 45
-/** Leftover workers after a normal exit get this long after SIGTERM. */
-const LEFTOVER_GRACE_MS = 5000
 
 export interface RunOptions {
   runsDir: string
@@ -42,6 +42,8 @@ export interface RunOptions {
   environment: Environment
   /** Seconds between SIGTERM and SIGKILL of the process group (default 45; the real tool needs ~30). */
   killGraceSeconds?: number
+  /** Seconds a process of the group may outlive the parent before it counts as left over (default 3). */
+  leftoverGraceSeconds?: number
   /** State-file poll period (default 1 s). */
   statePollMs?: number
   /** For tests: a stand-in for nvidia-smi. */
@@ -242,12 +244,9 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   closeSync(stderrFd)
   const endedAtMs = Date.now()
   await stopping
-  const extraFindings: LogFinding[] = []
-  if (pgid !== undefined && stoppedBy === null && groupAlive(pgid)) {
-    // Workers outliving their parent would hold GPUs into the next run.
-    await stopProcessGroup(pgid, LEFTOVER_GRACE_MS)
-    extraFindings.push({ severity: 'warning', code: 'leftover-processes', message: 'processes of the run outlived the pipeline and were stopped by the harness', count: 1, stage: null, firstLine: null })
-  }
+  // Workers outliving their parent would hold GPUs into the next run.
+  const leftover = pgid !== undefined && stoppedBy === null ? await checkLeftoverProcesses(pgid, (opts.leftoverGraceSeconds ?? DEFAULT_LEFTOVER_GRACE_SECONDS) * 1000, graceMs) : null
+  const extraFindings: LogFinding[] = leftover?.findings ?? []
   clearTimeout(timer)
   clearInterval(ticker)
   opts.signal?.removeEventListener('abort', onAbort)
@@ -260,7 +259,7 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   const errorLines = { stdout: await readErrorLines(paths.stdout), stderr: await readErrorLines(paths.stderr) }
   const outputs = inventoryFromPaths(await listOutputFiles(paths.outputDir))
   const spawnError = exited.exitCode === undefined && exited.signal === undefined ? (exited.shortMessage ?? 'unknown error') : null
-  const result = buildResult(live, {
+  const measured = buildResult(live, {
     endedAtMs,
     exitCode: exited.exitCode ?? null,
     signal: exited.signal ?? null,
@@ -271,6 +270,10 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
     errorLines,
     outputs,
   })
+  const result = withRunEvidence(
+    { ...measured, leftoverProcesses: leftover?.processes ?? [] },
+    { log: log.summary(), samples: sampled.status === 'sampled' ? sampled.samples : null, stateConfig: poller.state?.config ?? null },
+  )
   await writeJsonAtomic(paths.result, result)
   display.finish(`${result.outcomeDescription} · ${result.wallSeconds.toFixed(1)} s · ${paths.runDir}`)
   if (receivedSignal !== null && process.listenerCount(receivedSignal) === 0) {

@@ -7,7 +7,7 @@
 import { basename } from 'node:path'
 import { diagnoseRun } from '../analysis/run-diagnosis.ts'
 import { summariseTelemetry, type TimeWindow } from '../metrics/gpu-summary.ts'
-import { logTimestampMs } from '../metrics/log-parser.ts'
+import { logTimestampMs } from '../metrics/log-timestamp.ts'
 import { runCounts, stageBreakdown } from '../metrics/stage-breakdown.ts'
 import { classifyExit } from '../pipeline/exit-outcome.ts'
 import type { CaseResult } from '../model/case-result.ts'

@@ -1,4 +1,5 @@
-/** Cases in, one validated Report out: takes each case's evaluation (analysis and warnings), derives each case's one status, and collects them. No I/O. */
+/** Cases in, one validated Report out: takes each case's evaluation (analysis and warnings), derives each case's one status and the bottleneck analysis, and collects them. No I/O. */
+import { bottleneckAnalysis } from '../analysis/bottlenecks.ts'
 import { caseVerdict } from '../analysis/case-verdict.ts'
 import { evaluateCase } from '../analysis/evaluate.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
@@ -71,6 +72,7 @@ export function buildReport(input: BuildReportInput): Report {
     warnings,
     validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, verdict: c.verdict, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),
+    bottlenecks: bottleneckAnalysis(cases),
     summary: summariseSuite(cases, warnings.length, input.strict),
   }
   return parseReport(report, `report for suite "${input.suite}"`)

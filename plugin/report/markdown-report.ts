@@ -10,6 +10,7 @@ import { failuresSection, findingsSection } from './sections/findings.ts'
 import { gpuSections } from './sections/gpu.ts'
 import { methodSections } from './sections/method.ts'
 import { outputChecksSection } from './sections/output-checks.ts'
+import { bottleneckSections } from './sections/bottlenecks.ts'
 import { projectionSections } from './sections/projection.ts'
 import { projectionChecksSections } from './sections/projection-checks.ts'
 import { scalingSections } from './sections/scaling.ts'
@@ -30,6 +31,7 @@ export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   chartsSection,
   scalingSections,
   gpuSections,
+  bottleneckSections,
   projectionSections,
   projectionChecksSections,
   warningSections,

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { ProjectionCheckSchema } from '../model/projection-check.ts'
 import { CaseAnalysisSchema, NotEvaluatedSchema, ProjectionSchema, ScalingAnalysisSchema, SummaryStatusSchema } from '../analysis/schema.ts'
 import { CaseVerdictSchema } from '../analysis/case-verdict.ts'
+import { BottleneckAnalysisSchema } from '../model/bottlenecks.ts'
 import { CaseResultSchema } from '../model/case-result.ts'
 import { EnvironmentSchema } from '../model/environment.ts'
 import { ThresholdsSchema, WarningSchema } from '../model/thresholds.ts'
@@ -60,6 +61,8 @@ export const ReportSchema = z.object({
   warnings: z.array(WarningSchema),
   validations: z.array(ValidationEntrySchema),
   notEvaluated: z.array(NotEvaluatedSchema),
+  /** Where each run's time went and what does not shrink with more GPUs (plugin/analysis/bottlenecks.ts). */
+  bottlenecks: BottleneckAnalysisSchema.default({ runs: [], serial: [] }),
   summary: ReportSummarySchema,
 })
 export type Report = z.infer<typeof ReportSchema>

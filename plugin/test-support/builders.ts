@@ -56,6 +56,7 @@ export interface RunOptions {
   memoryPeakMiB?: number
   powerW?: number
   modelLoadSeconds?: Partial<Record<Stage, number>>
+  phases?: Partial<Record<Stage, StageTiming['phases']>>
   outcome?: RunResult['outcome']
   sampleName?: string
   startedAtMs?: number
@@ -107,6 +108,7 @@ export function buildRun(options: RunOptions = {}): RunResult {
       tokens: null,
       modelLoadSeconds: options.modelLoadSeconds?.[stage] ?? null,
       source: 'state-file',
+      phases: options.phases?.[stage] ?? [],
     })
     cursor += seconds * 1000
   }
@@ -246,11 +248,13 @@ export function buildComparison(verdict: Comparison['verdict'] = 'pass'): Compar
     reference: 'fixtures/references/synth-tiny',
     tolerance: { rtol: 1e-3, atol: 1e-5 },
     tensors: [
-      { stage: 'dnabert', vectors: 100, width: 768, elements: 76800, maxAbsDiff: 1e-6, maxRelDiff: 2e-5, outsideTolerance: 0, outsidePercent: 0, vectorsOutside: 0, minCosine: 0.999999, meanCosine: 1, nanCount: 0, infCount: 0, worst: null },
+      { stage: 'dnabert', vectors: 100, width: 768, elements: 76800, maxAbsDiff: 1e-6, maxRelDiff: 2e-5, outsideTolerance: 0, outsidePercent: 0, vectorsOutside: 0, minCosine: 0.999999, meanCosine: 1, nanCount: 0, infCount: 0, worst: null, lowCosine: null },
     ],
     predictions: { rows: 100, labelAgreement: 100, labelFlips: 0, borderlineFlips: 0, maxScoreDiff: 1e-5, meanScoreDiff: 1e-6, agreeingMaxScoreDiff: 1e-5 },
     consensus: { rows: 40, agreement: 100, disagreements: 0, borderlineDisagreements: 0 },
     findings: verdict === 'pass' ? [] : [{ verdict, code: 'label-flips', message: '2 labels flipped near 0.5' }],
     firstDivergingStage: verdict === 'pass' ? null : 'esm',
+    referenceDescription: null,
+    downstream: [],
   }
 }

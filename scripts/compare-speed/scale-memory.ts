@@ -99,6 +99,8 @@ function outputSet(root: string, noise: number): OutputSet {
     config: { chunkLength: 500, model: 'm' },
     expectedOrfs: null,
     missing: [],
+    emptyProteinFrames: async () => new Set<string>(),
+    provenance: null,
     embeddings: (s) => sources[s],
     predictions: preds,
     consensus: cons,

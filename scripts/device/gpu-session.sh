@@ -42,7 +42,7 @@ fi
 
 if want bench; then
   log "smoke: full-size optimised reference run on the small sample"
-  PYTHONPATH=fixtures/reference-pipeline python3 -m virnucpro_ref predict fixtures/samples/synth-small-fixed500-s42.fa -o /tmp/smoke --force --model-size full --device cuda 2>&1 | grep -E "throughput|host wait|Model load|completed in|Total wall|Error|error" | tee -a "$OUT/files/session.log"
+  PYTHONPATH=fixtures/reference-pipeline python3 -m virnucpro_ref predict fixtures/samples/synth-small-fixed500-s42.fa -o /tmp/smoke --force --model-size full --device cuda 2>&1 | grep -E "throughput|host wait|Model load|Loading|ready:|First batch|Inference complete|completed in|Total wall|Error|error" | tee -a "$OUT/files/session.log"
   log "bench suite"
   vitest bench --run 2>&1 | tee "$OUT/extra/bench.log" | tail -n 60
   keep_report bench bench

@@ -26,6 +26,8 @@ export const FINDING_CODES = [
   'first-divergence',
   'config-unknown',
   'unmatched-embeddings',
+  'divergent-vectors',
+  'empty-protein-frames',
 ] as const
 export const FindingCodeSchema = z.enum(FINDING_CODES)
 export type FindingCode = z.infer<typeof FindingCodeSchema>

@@ -31,11 +31,16 @@ export class TensorAccumulator {
   private worst: TensorStats['worst'] = null
   private lowestCosine: { id: string; cosine: number } | null = null
   readonly widthMismatch: WidthMismatch = { count: 0, first: null }
+  private below = 0
+  private belowFloor = 0
+  private lowestList: { id: string; cosine: number }[] = []
 
   constructor(
     readonly stage: TensorStage,
     readonly rtol: number,
     readonly atol: number,
+    /** The cosine rule's thresholds (options.ts): vectors below each are counted, the lowest few kept by id. */
+    readonly cosineRule: { threshold: number; floor: number } = { threshold: 0.999, floor: 0.99 },
   ) {
     if (!(rtol >= 0) || !(atol >= 0)) throw new RangeError(`tolerances must be non-negative numbers, got rtol=${rtol} atol=${atol}`)
   }
@@ -97,9 +102,21 @@ export class TensorAccumulator {
     const cos = cosine(dot, na, nb)
     this.cosineSum += cos
     this.cosineCount++
+    this.noteCosine(id, cos)
     if (cos < this.cosineMin) {
       this.cosineMin = cos
       this.lowestCosine = { id, cosine: cos }
+    }
+  }
+
+  private noteCosine(id: string, cos: number): void {
+    if (cos < this.cosineRule.threshold) this.below++
+    if (cos < this.cosineRule.floor) this.belowFloor++
+    const worstKept = this.lowestList[this.lowestList.length - 1]
+    if (this.lowestList.length < LOWEST_KEPT || (worstKept !== undefined && cos < worstKept.cosine)) {
+      this.lowestList.push({ id, cosine: cos })
+      this.lowestList.sort((a, b) => a.cosine - b.cosine)
+      if (this.lowestList.length > LOWEST_KEPT) this.lowestList.pop()
     }
   }
 
@@ -136,9 +153,20 @@ export class TensorAccumulator {
       nanCount: this.nan,
       infCount: this.inf,
       worst: this.worst,
+      lowCosine: {
+        threshold: this.cosineRule.threshold,
+        below: this.below,
+        floor: this.cosineRule.floor,
+        belowFloor: this.belowFloor,
+        // Only vectors under the threshold are news; the others are listed by the mean.
+        lowest: this.lowestList.filter((v) => v.cosine < this.cosineRule.threshold),
+      },
     }
   }
 }
+
+/** How many of the lowest-cosine vectors a comparison names (and follows downstream). */
+export const LOWEST_KEPT = 5
 
 /** Cosine similarity; two zero vectors are identical (1), one zero vector against a non-zero one is unrelated (0). */
 export function cosine(dot: number, normSqA: number, normSqB: number): number {

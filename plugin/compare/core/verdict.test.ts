@@ -91,7 +91,7 @@ describe('decideVerdict', () => {
   it('fails when a vector falls below the cosine floor', () => {
     const v = decideVerdict(input(100))
     expect(v.verdict).toBe('fail')
-    expect(v.findings.find((f) => f.code === 'tolerance')?.message).toMatch(/min cosine .* < 0.999/)
+    expect(v.findings.find((f) => f.code === 'tolerance')?.message).toMatch(/DNABERT-S: 1 of 1 vectors \(100\.00 %\) below cosine 0\.999, min 0\.\d+, fewer than 95 % reach 0\.999, below the floor 0\.99/)
   })
 
   it('always fails on an integrity finding, even when the numbers agree', () => {

@@ -15,6 +15,13 @@ export interface OutputSet {
   readonly expectedOrfs: number | null
   /** Outputs the folder should hold but does not (e.g. no merged files after a crash), for integrity findings. */
   readonly missing: readonly string[]
+  /**
+   * Frames in the folder's protein FASTA whose protein is empty (reads that are almost all N): the optimised tool
+   * embeds and scores them, the vanilla rules drop them (contract §8). Empty when the folder keeps no protein FASTA.
+   */
+  emptyProteinFrames(): Promise<ReadonlySet<string>>
+  /** How the folder was made, when it records it (a stored reference's manifest); null for a plain run folder. */
+  readonly provenance: string | null
   embeddings(stage: TensorStage): EmbeddingSource | null
   /** null when the file is absent. */
   predictions(): Promise<PredictionTable | null>

@@ -84,6 +84,26 @@ export async function findPipelineLayout(root: string): Promise<OutputLayout> {
 }
 
 /**
+ * Ids of the records of a protein FASTA whose sequence is empty (the record line followed by no residue): frames
+ * that `vanillaKeepsProtein` rejects, which only the optimised tool writes.
+ */
+async function emptyRecords(path: string): Promise<Set<string>> {
+  const empty = new Set<string>()
+  let id: string | null = null
+  let residues = 0
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
+  for await (const line of lines) {
+    if (line.startsWith('>')) {
+      if (id !== null && residues === 0) empty.add(id)
+      id = line.slice(1).trim().split(/\s/)[0] ?? ''
+      residues = 0
+    } else residues += line.trim().length
+  }
+  if (id !== null && residues === 0) empty.add(id)
+  return empty
+}
+
+/**
  * A pipeline output folder in the contract layout (§2): `STEM_merged/` always, `STEM_nucleotide/` and
  * `STEM_protein/` only with `-k`. Without them, DNABERT-S and ESM-2 are read as column slices of the merged rows.
  */
@@ -110,6 +130,8 @@ export async function openPipelineOutput(root: string): Promise<OutputSet> {
     config: await readRunConfig(state),
     expectedOrfs,
     missing,
+    emptyProteinFrames: async () => ((await exists(faa)) ? emptyRecords(faa) : new Set<string>()),
+    provenance: null,
     embeddings: (stage) => sources[stage],
     predictions: async () => ((await exists(predictionsPath)) ? readPredictionTable(predictionsPath) : null),
     consensus: async () => ((await exists(consensusPath)) ? readConsensusTable(consensusPath) : null),

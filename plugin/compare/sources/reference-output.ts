@@ -68,6 +68,9 @@ export async function openReferenceOutput(root: string): Promise<OutputSet> {
     root,
     config: { chunkLength: m.chunkLength, model: m.model },
     expectedOrfs: m.counts.orfFrames,
+    // A stored reference holds what the vanilla rules kept: frames with an empty protein never reach it.
+    emptyProteinFrames: async () => new Set<string>(),
+    provenance: `stored reference: ${m.pipeline} ${m.version} in ${m.mode} mode (model ${m.model ?? 'unknown'}, chunk length ${m.chunkLength}${m.modelSize === null ? '' : `, ${m.modelSize} models`}), made ${m.createdAt} by \`${m.command.join(' ')}\``,
     missing: [],
     embeddings: (stage) => sources[stage],
     predictions: async () => PredictionTable.from(predictionRows(await text(REFERENCE_FILES.predictions), join(root, REFERENCE_FILES.predictions))),

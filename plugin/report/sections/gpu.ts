@@ -39,7 +39,7 @@ function efficiencySection(report: Report): string[] {
           STAGE_TITLES[e.stage],
           e.precision,
           fixed(e.flops.total / 1e12, 1),
-          orDash(e.seconds.inference, (v) => `${fixed(v, 1)} s`),
+          orDash(e.seconds.inference, (v) => `${fixed(v, 1)} s${e.seconds.inferenceSource === null ? '' : ` (${e.seconds.inferenceSource})`}`),
           orDash(e.achievedTflops.overInference ?? e.achievedTflops.overStage, (v) => fixed(v, 1)),
           orDash(e.ceilings.calibrated?.tflopsPerGpu, (v) => fixed(v, 0)),
           orDash(e.ratios.calibrated?.overInference ?? e.ratios.calibrated?.overStage, (v) => percent(v)),
@@ -61,7 +61,7 @@ function efficiencySection(report: Report): string[] {
   }
   if (effRows.length > 0) {
     lines.push(table(['Case', 'GPUs', 'Stage', 'Precision', 'Model TFLOPs', 'Inference time', 'Achieved TFLOP/s', 'Ceiling TFLOP/s per GPU', 'Of calibrated ceiling', 'Of vendor peak'], effRows), '')
-    lines.push('Model FLOPs from the model shape × tokens processed (2·params·tokens plus attention); achieved = FLOPs ÷ inference time (stage time minus logged model load), per GPU count × ceiling.', '')
+    lines.push('Model FLOPs from the model shape × tokens processed (2·params·tokens plus attention); achieved = FLOPs ÷ inference time (the stage’s inference phase where its log or GPU samples mark it, otherwise stage time minus logged model load; the column says which), per GPU count × ceiling.', '')
   }
   if (idleRows.length > 0) {
     lines.push('GPU-idle accounting over the embedding stages (from the nvidia-smi samples; busy = utilisation ≥ threshold):', '')

@@ -3,11 +3,9 @@ import { percent } from '../../analysis/format-numbers.ts'
 import { PROJECTION_CHECK_TOLERANCE } from '../../analysis/projection-check.ts'
 import type { ProjectionCheck } from '../../model/projection-check.ts'
 import { projectedTime } from '../format-projection.ts'
+import { cell } from './markdown.ts'
 import type { MarkdownSection } from './section.ts'
 
-function cell(text: string | number): string {
-  return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
-}
 
 function row(check: ProjectionCheck): string {
   const ok = Math.abs(check.errorFraction) <= PROJECTION_CHECK_TOLERANCE && check.inside

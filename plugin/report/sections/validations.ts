@@ -12,6 +12,7 @@ function validationsSection(report: Report): string[] {
     if (v.verdict.reason !== null) lines.push(`Reason: ${v.verdict.reason}`, '')
     for (const comparison of v.comparisons) {
       lines.push(`**Verdict: ${comparison.verdict}** · candidate \`${comparison.candidate}\` vs reference \`${comparison.reference}\` · rtol ${comparison.tolerance.rtol}, atol ${comparison.tolerance.atol}`, '')
+      if (comparison.referenceDescription !== null) lines.push(`Reference: ${comparison.referenceDescription}.`, '')
       if (comparison.tensors.length > 0) {
         lines.push(
           table(
