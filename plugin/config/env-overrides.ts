@@ -24,6 +24,15 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'BENCH_STRICT', option: 'strict', form: '1 | 0 | true | false' },
   { variable: 'BENCH_REPEATS', option: 'repeats', form: 'a positive integer' },
   { variable: 'BENCH_PROGRESS', option: 'progress', form: 'auto | tty | plain | off' },
+  { variable: 'BENCH_LAUNCHER', option: 'launcher.kind', form: 'local | slurm' },
+  { variable: 'BENCH_SLURM_PARTITION', option: 'launcher.partition', form: 'a Slurm partition name' },
+  { variable: 'BENCH_SLURM_ACCOUNT', option: 'launcher.account', form: 'a Slurm account name' },
+  { variable: 'BENCH_SLURM_QOS', option: 'launcher.qos', form: 'a Slurm QOS name' },
+  { variable: 'BENCH_SLURM_TIME_LIMIT', option: 'launcher.timeLimit', form: "a Slurm time, e.g. '12:00:00'" },
+  { variable: 'BENCH_SLURM_EXCLUSIVE', option: 'launcher.exclusive', form: '1 | 0 | true | false' },
+  { variable: 'BENCH_SLURM_EXTRA_ARGS', option: 'launcher.extraArgs', form: 'sbatch arguments separated by spaces, e.g. "--constraint=h100"' },
+  { variable: 'BENCH_SLURM_CONCURRENT', option: 'launcher.concurrent', form: '1 | 0 | true | false' },
+  { variable: 'BENCH_SLURM_GPUS_PER_NODE', option: 'launcher.gpusPerNode', form: 'a non-negative integer (0: run on the nodes\' CPUs)' },
 ]
 
 export class EnvValueError extends Error {
@@ -57,11 +66,11 @@ function gpuList(raw: string): 'auto' | number[] {
   return parts.map(Number)
 }
 
-function flag(raw: string): boolean {
+function flag(raw: string, variable = 'BENCH_STRICT'): boolean {
   const v = raw.trim().toLowerCase()
   if (['1', 'true', 'yes', 'on'].includes(v)) return true
   if (['0', 'false', 'no', 'off', ''].includes(v)) return false
-  throw new EnvValueError('BENCH_STRICT', raw, overrideFor('BENCH_STRICT').form)
+  throw new EnvValueError(variable, raw, overrideFor(variable).form)
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -130,5 +139,38 @@ export function applyEnvOverrides(options: unknown, env: NodeJS.ProcessEnv): App
   if (repeats !== undefined) set('BENCH_REPEATS', 'repeats', () => (out.repeats = number('BENCH_REPEATS', repeats)))
   const progress = get('BENCH_PROGRESS')
   if (progress !== undefined) set('BENCH_PROGRESS', 'progress', () => (out.progress = progress.trim()))
+  applyLauncherOverrides(out, get, sources)
   return { options: out, sources }
+}
+
+/** BENCH_LAUNCHER and BENCH_SLURM_*: any BENCH_SLURM_* variable implies the Slurm launcher. */
+function applyLauncherOverrides(out: Record<string, unknown>, get: (name: string) => string | undefined, sources: Map<string, string>): void {
+  let launcher = record(out.launcher)
+  const kind = get('BENCH_LAUNCHER')
+  if (kind !== undefined) {
+    const k = kind.trim()
+    if (k !== 'local' && k !== 'slurm') throw new EnvValueError('BENCH_LAUNCHER', kind, overrideFor('BENCH_LAUNCHER').form)
+    if (launcher.kind !== k) launcher = { kind: k }
+    sources.set('launcher.kind', 'BENCH_LAUNCHER')
+  }
+  const slurm: Array<[string, string, (raw: string) => unknown]> = [
+    ['BENCH_SLURM_PARTITION', 'partition', (r) => r.trim()],
+    ['BENCH_SLURM_ACCOUNT', 'account', (r) => r.trim()],
+    ['BENCH_SLURM_QOS', 'qos', (r) => r.trim()],
+    ['BENCH_SLURM_TIME_LIMIT', 'timeLimit', (r) => r.trim()],
+    ['BENCH_SLURM_EXCLUSIVE', 'exclusive', (r) => flag(r, 'BENCH_SLURM_EXCLUSIVE')],
+    ['BENCH_SLURM_EXTRA_ARGS', 'extraArgs', (r) => r.trim().split(/\s+/).filter((a) => a !== '')],
+    ['BENCH_SLURM_CONCURRENT', 'concurrent', (r) => flag(r, 'BENCH_SLURM_CONCURRENT')],
+    ['BENCH_SLURM_GPUS_PER_NODE', 'gpusPerNode', (r) => number('BENCH_SLURM_GPUS_PER_NODE', r)],
+  ]
+  for (const [variable, field, convert] of slurm) {
+    const raw = get(variable)
+    if (raw === undefined) continue
+    // Only meaningful for Slurm; with an explicit BENCH_LAUNCHER=local the variable is ignored.
+    if (launcher.kind === undefined) launcher.kind = 'slurm'
+    if (launcher.kind !== 'slurm') continue
+    launcher[field] = convert(raw)
+    sources.set(`launcher.${field}`, variable)
+  }
+  if (Object.keys(launcher).length > 0) out.launcher = launcher
 }

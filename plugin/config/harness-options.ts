@@ -32,6 +32,35 @@ export const VirnucproTargetOptionsSchema = z.object({
 
 export const TargetOptionsSchema = z.discriminatedUnion('kind', [ReferenceTargetOptionsSchema, VirnucproTargetOptionsSchema])
 
+/** Runs the pipeline in place (a child process group of the harness). */
+export const LocalLauncherOptionsSchema = z.object({ kind: z.literal('local') }).strict()
+
+/**
+ * Submits every pipeline run as a Slurm job (`sbatch`) that requests the GPUs the run needs and runs the pipeline,
+ * the GPU sampler and the run's records on the allocated node; the run folder (runsDir) must be on a file system
+ * the compute nodes share. See plugin/pipeline/slurm/README.md.
+ */
+export const SlurmLauncherOptionsSchema = z
+  .object({
+    kind: z.literal('slurm'),
+    partition: z.string().min(1).optional(),
+    account: z.string().min(1).optional(),
+    qos: z.string().min(1).optional(),
+    /** Slurm's own limit (`--time`), e.g. '12:00:00'; the harness's timeoutSeconds still applies to the run itself. */
+    timeLimit: z.string().regex(/^[\d:-]+$/, "a Slurm time such as '90', '12:00:00' or '1-00:00:00'").optional(),
+    /** A whole node per run (`--exclusive`), so that neighbours do not distort the timing. */
+    exclusive: z.boolean().default(true),
+    /** Appended to sbatch's arguments, e.g. ['--constraint=h100']. */
+    extraArgs: z.array(z.string()).default([]),
+    /** GPU counts of a scaling case are submitted together (one job each) instead of one after another. */
+    concurrent: z.boolean().default(false),
+    /** GPUs per compute node; by default asked of Slurm (`sinfo`). 0 runs every case on the nodes' CPUs. */
+    gpusPerNode: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+
+export const LauncherOptionsSchema = z.discriminatedUnion('kind', [LocalLauncherOptionsSchema, SlurmLauncherOptionsSchema])
+
 /** Thresholds may be overridden piecewise: `{ speedup: { '2': { min: 1.5 } } }` keeps every other default. */
 const ThresholdsOverrideSchema = z
   .object({
@@ -61,6 +90,8 @@ export const HarnessOptionsSchema = z
     progress: z.enum(['auto', 'tty', 'plain', 'off']).default('auto'),
     thresholds: ThresholdsOverrideSchema.optional(),
     repeats: PositiveInt.default(1),
+    /** Where pipeline runs execute: in place, or as Slurm jobs on a cluster's compute nodes. */
+    launcher: LauncherOptionsSchema.default({ kind: 'local' }),
   })
   .strict()
 
@@ -70,6 +101,8 @@ export type TargetConfig = ParsedOptions['target']
 export type ReferenceTargetConfig = Extract<TargetConfig, { kind: 'reference' }>
 export type VirnucproTargetConfig = Extract<TargetConfig, { kind: 'virnucpro' }>
 export type ProgressMode = ParsedOptions['progress']
+export type LauncherConfig = ParsedOptions['launcher']
+export type SlurmLauncherConfig = Extract<LauncherConfig, { kind: 'slurm' }>
 
 /** What the harness runs with: options with defaults applied and thresholds merged over the defaults. */
 export type HarnessConfig = Omit<ParsedOptions, 'thresholds'> & { thresholds: Thresholds }
