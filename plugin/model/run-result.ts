@@ -3,6 +3,7 @@ import { EnvironmentSchema } from './environment.ts'
 import { StageSchema } from './stages.ts'
 import { GpuTelemetrySchema } from './telemetry.ts'
 import { CalibrationSchema, StageEfficiencySchema } from './efficiency.ts'
+import { SlurmJobRecordSchema } from './scheduler.ts'
 
 export const StageTimingSchema = z.object({
   stage: StageSchema,
@@ -21,7 +22,8 @@ export const StageTimingSchema = z.object({
 })
 export type StageTiming = z.infer<typeof StageTimingSchema>
 
-export const RUN_OUTCOMES = ['succeeded', 'failed', 'out-of-memory', 'terminated', 'timed-out', 'interrupted', 'partial'] as const
+/** 'not-scheduled': a cluster scheduler refused or never started the run (a request problem, not a pipeline failure). */
+export const RUN_OUTCOMES = ['succeeded', 'failed', 'out-of-memory', 'terminated', 'timed-out', 'interrupted', 'partial', 'not-scheduled'] as const
 export const RunOutcomeSchema = z.enum(RUN_OUTCOMES)
 export type RunOutcome = z.infer<typeof RunOutcomeSchema>
 
@@ -66,5 +68,7 @@ export const RunResultSchema = z.object({
   /** The GPU ceiling measured on this machine (GPU runs only), and the embedding stages' efficiency against it. */
   calibration: CalibrationSchema.nullable().default(null),
   efficiency: z.array(StageEfficiencySchema).default([]),
+  /** The Slurm job that ran it (launcher 'slurm'); absent for runs launched in place. */
+  scheduler: SlurmJobRecordSchema.optional(),
 })
 export type RunResult = z.infer<typeof RunResultSchema>
