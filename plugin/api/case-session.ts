@@ -22,6 +22,7 @@ import type { Calibration } from '../model/efficiency.ts'
 import { calibrate } from '../env/calibrate.ts'
 import { embeddingShapes, runEfficiency, type EmbeddingShapes } from '../analysis/run-efficiency.ts'
 import { harnessContext, type HarnessContext } from '../vitest/context.ts'
+import { createLauncher } from '../pipeline/launchers/create-launcher.ts'
 import type { TaskHandle } from '../vitest/task-handle.ts'
 import type { ResolvedSample, SampleSpec } from './samples.ts'
 
@@ -73,6 +74,10 @@ async function calibrateOrNull(python: string, cacheDir: string): Promise<Calibr
   }
 }
 
+function runKey(run: RunSpec): string {
+  return JSON.stringify([run.mode, run.gpuCount, run.inject ?? [], run.extraArgs ?? []])
+}
+
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)
 }
@@ -90,6 +95,9 @@ export class CaseSession {
   private readonly comparisons: Comparison[] = []
   private readonly skipReasons: string[] = []
   private readonly emitted = new Set<string>()
+  /** Runs submitted together (launcher.concurrent), by runKey, awaited by the task that owns each. */
+  private readonly together = new Map<string, Promise<RunResult>>()
+  private submittedTogether = false
   private error: string | null = null
 
   constructor(spec: CaseSpec) {
@@ -139,10 +147,35 @@ export class CaseSession {
     await this.persist(handle)
   }
 
-  /** Runs the pipeline once; a run that did not succeed is a harness failure, never a warning. */
-  async run(run: RunSpec, handle: TaskHandle): Promise<RunResult> {
+  /** Whether the launcher lets this case submit its GPU counts together (Slurm with launcher.concurrent). */
+  async runsConcurrently(): Promise<boolean> {
     const prepared = await this.prepare()
-    if ('missing' in prepared) throw new Error(prepared.missing)
+    return !('missing' in prepared) && prepared.config.launcher.kind === 'slurm' && prepared.config.launcher.concurrent
+  }
+
+  /**
+   * Submits these runs at once (one Slurm job each), the first time it is called for the case; each task then
+   * collects its own with run(). The runs record
+   * the job ids they were submitted with, so the report can say they ran side by side.
+   */
+  async startTogether(runs: RunSpec[]): Promise<void> {
+    // Once per case: later repeats run one by one.
+    if (this.submittedTogether) return
+    this.submittedTogether = true
+    const prepared = await this.prepare()
+    if ('missing' in prepared) return
+    const group = { jobIds: [] as string[] }
+    for (const run of runs) {
+      const key = runKey(run)
+      if (this.together.has(key)) continue
+      const pending = this.execute(run, prepared, group)
+      // Rejections surface in the owning task's run(); keep them from counting as unhandled meanwhile.
+      pending.catch(() => undefined)
+      this.together.set(key, pending)
+    }
+  }
+
+  private async execute(run: RunSpec, prepared: Prepared, group?: { jobIds: string[] }): Promise<RunResult> {
     const { config, target, sample, python, environment, context } = prepared
     const gpus = context.gpus.slice(0, run.gpuCount)
     const request: RunRequest = {
@@ -156,7 +189,6 @@ export class CaseSession {
       keepIntermediate: run.keepIntermediate ?? true,
       extraArgs: run.extraArgs ?? [],
     }
-    handle.task.meta.virnucpro = { caseId: this.id }
     const measured = await runPipeline(target, request, {
       runsDir: resolve(config.runsDir),
       timeoutSeconds: config.timeoutSeconds,
@@ -165,8 +197,20 @@ export class CaseSession {
       killGraceSeconds: config.killGraceSeconds,
       python,
       environment,
+      launcher: createLauncher(config, group === undefined ? {} : { group }),
     })
-    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration) }
+    return { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration) }
+  }
+
+  /** Runs the pipeline once; a run that did not succeed is a harness failure, never a warning. */
+  async run(run: RunSpec, handle: TaskHandle): Promise<RunResult> {
+    const prepared = await this.prepare()
+    if ('missing' in prepared) throw new Error(prepared.missing)
+    handle.task.meta.virnucpro = { caseId: this.id }
+    const key = runKey(run)
+    const submitted = this.together.get(key)
+    this.together.delete(key)
+    const result = await (submitted ?? this.execute(run, prepared))
     this.runs.push(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
       this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`

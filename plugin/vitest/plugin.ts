@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import type { Plugin } from 'vite'
-import { resolveConfig, detectGpus } from '../pipeline/index.ts'
+import { resolveConfig } from '../pipeline/index.ts'
+import { availableGpus } from '../pipeline/launchers/create-launcher.ts'
 import { HarnessReporter } from '../report/vitest-reporter.ts'
 import type { HarnessContext } from './context.ts'
 
@@ -30,7 +31,7 @@ export function virnucproHarness(options: Record<string, unknown> = {}): Plugin 
     async configureVitest({ vitest, project }) {
       const config = resolveConfig(options, process.env)
       const mode = vitest.config.mode === 'benchmark' ? 'benchmark' : 'test'
-      const detected = config.gpus === 'auto' ? (await detectGpus()).map((gpu) => gpu.index) : config.gpus
+      const detected = await availableGpus(config)
       const context: HarnessContext = {
         sessionId,
         options: jsonSafe(options),
