@@ -35,8 +35,6 @@ const HEARTBEAT_FILE = 'harness.heartbeat'
 /** A job the controller no longer knows and whose records show no end is given up after this long. */
 const VANISHED_AFTER_MS = 60_000
 
-let leftBehindChecked: Promise<LogFinding[]> | null = null
-
 function describeState(s: SlurmJobStatus | null): string {
   return s === null ? 'unknown to the controller' : `${s.state}${s.reason === null ? '' : ` (${s.reason})`}`
 }
@@ -50,10 +48,8 @@ export class SlurmLauncher implements Launcher {
   async launch(ctx: LaunchContext): Promise<LaunchedRun> {
     const { paths, req, spec } = ctx
     const pollMs = this.options.pollMs ?? 2000
-    // Once per harness process: jobs an earlier harness left behind are reported with the first run.
-    leftBehindChecked ??= reportJobsLeftBehind(path.dirname(paths.runDir))
-    const leftBehind = await leftBehindChecked
-    leftBehindChecked = Promise.resolve([])
+    // Jobs an earlier harness left behind are reported (once: the ledger marks them) with the next run.
+    const leftBehind = await reportJobsLeftBehind(path.dirname(paths.runDir))
 
     const file = (name: string): string => path.join(paths.runDir, name)
     const recordPath = file(JOB_RECORD_FILE)
