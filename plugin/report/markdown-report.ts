@@ -4,6 +4,7 @@ import type { ScalingAnalysis } from '../analysis/schema.ts'
 import { STAGE_GROUP_TITLES, STAGE_TITLES } from '../model/stages.ts'
 import type { RenderContext, RenderedFile, ReportFormatter } from './formatter.ts'
 import type { Report, ReportCase } from './schema.ts'
+import { clusterJobsSection } from './cluster-jobs-section.ts'
 
 const STATUS_LINE: Record<Report['summary']['status'], string> = {
   pass: '✅ pass',
@@ -278,6 +279,7 @@ export function renderMarkdown(report: Report, context: RenderContext): string {
   }
   const stageLines = report.cases.flatMap(stageSection)
   if (stageLines.length > 0) lines.push('## Per-stage breakdown', '', ...stageLines)
+  lines.push(...clusterJobsSection(report))
   lines.push(...gpuSection(report), ...efficiencySection(report), ...projectionSection(report), ...warningsSection(report), ...notEvaluatedSection(report), ...validationsSection(report))
   if (context.charts.length > 0) lines.push('## Charts', '', ...context.charts.map((c) => `- [${c.title}](${c.path})`), '')
   lines.push(...methodSection(report))

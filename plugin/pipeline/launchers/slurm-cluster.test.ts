@@ -153,3 +153,37 @@ describe.skipIf(missing !== null || !existsSync(REFERENCE_PIPELINE_DIR))(`pipeli
     expect(queue().filter((l) => l.startsWith(`${orphan} `))).toEqual([])
   })
 })
+
+/** `vitest bench` in a process of its own (CI's `npm test` runs no benches): the two bench files, through Slurm. */
+function benchThroughSlurm(files: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const vitest = path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs')
+  const child = spawn(process.execPath, [vitest, 'bench', '--run', '--project', 'benches', ...files], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })))
+}
+
+describe.skipIf(missing !== null)(`bench cases through Slurm${missing === null ? '' : ` — skipped: ${missing}`}`, () => {
+  it('stage throughput and scaling run as Slurm jobs; the report has the local shape plus job ids and node names', async () => {
+    // 0 GPUs per node: the fake GPUs cannot run CUDA, so the cases take their CPU path, each run a Slurm job.
+    const { code, output } = await benchThroughSlurm(['benches/stage-throughput.bench.ts', 'benches/scaling.bench.ts'], { BENCH_LAUNCHER: 'slurm', BENCH_SLURM_GPUS_PER_NODE: '0', BENCH_PROGRESS: 'plain' })
+    expect(code, output.slice(-3000)).toBe(0)
+    const jsonPath = /json:\s+(\S+-bench\.json)/.exec(output)?.[1]
+    expect(jsonPath, output.slice(-3000)).toBeDefined()
+    const report = parseReport(JSON.parse(readFileSync(path.resolve(REPO_ROOT, jsonPath ?? ''), 'utf8')), jsonPath ?? '')
+    const kinds = report.cases.map((c) => c.kind).sort()
+    expect(kinds).toEqual(['scaling', 'throughput'])
+    for (const c of report.cases) {
+      expect(c.status, c.error ?? '').toBe('ok')
+      expect(c.runs.length).toBeGreaterThan(0)
+      for (const run of c.runs) {
+        expect(run.outcome).toBe('succeeded')
+        expect(run.scheduler?.jobId).toMatch(/^\d+$/)
+        expect(run.scheduler?.nodeName).toBe(hostname().split('.')[0])
+        expect(run.scheduler?.queueSeconds).toBeGreaterThanOrEqual(0)
+      }
+    }
+    expect(queue()).toEqual([])
+  })
+})
