@@ -30,6 +30,13 @@ function clusterMissing(): string | null {
   }
 }
 const missing = clusterMissing()
+
+// With SLURM_TEST_CLUSTER=1 (CI) a cluster that is not up is a failure, not a quiet skip.
+describe.runIf(process.env.SLURM_TEST_CLUSTER === '1')('Slurm test cluster', () => {
+  it('is reachable', () => {
+    expect(missing).toBeNull()
+  })
+})
 const runsDir = mkdtempSync(path.join(tmpdir(), 'slurm-runs-'))
 afterAll(() => rmSync(runsDir, { recursive: true, force: true }))
 

@@ -72,7 +72,11 @@ fi
 
 # Lifeline: a harness that died (SIGKILL, lost login node) stops renewing its heartbeat; the job then ends itself.
 (
-  while sleep ${hb.checkSeconds}; do
+  # Its own sleep is killed with it, so nothing of the watchdog outlives the job script.
+  trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+  while :; do
+    sleep ${hb.checkSeconds} & nap=$!
+    wait "$nap"
     seen=$(stat -c %Y ${q(hb.path)} 2>/dev/null || echo 0)
     if [ $(( $(date +%s) - seen )) -gt ${hb.staleSeconds} ]; then
       rec lifeline_lost "no harness heartbeat for ${hb.staleSeconds} s"
