@@ -162,9 +162,9 @@ describe.skipIf(missing !== null || !existsSync(REFERENCE_PIPELINE_DIR))(`pipeli
 })
 
 /** `vitest bench` in a process of its own (CI's `npm test` runs no benches): the two bench files, through Slurm. */
-function benchThroughSlurm(files: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function benchThroughSlurm(files: string[], env: Record<string, string>, config?: string): Promise<{ code: number | null; output: string }> {
   const vitest = path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs')
-  const child = spawn(process.execPath, [vitest, 'bench', '--run', '--project', 'benches', ...files], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  const child = spawn(process.execPath, [vitest, 'bench', '--run', ...(config === undefined ? ['--project', 'benches'] : ['--config', config]), ...files], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let output = ''
   child.stdout.on('data', (c: Buffer) => (output += c.toString()))
   child.stderr.on('data', (c: Buffer) => (output += c.toString()))
@@ -192,5 +192,22 @@ describe.skipIf(missing !== null)(`bench cases through Slurm${missing === null ?
       }
     }
     expect(queue()).toEqual([])
+  })
+
+  it('with launcher.concurrent, the GPU counts of a scaling case are submitted together and the report says so', async () => {
+    const { code, output } = await benchThroughSlurm([], {}, 'plugin/pipeline/launchers/testing/slurm-matrix.config.ts')
+    expect(code, output.slice(-3000)).toBe(0)
+    const jsonPath = /json:\s+(\S+-bench\.json)/.exec(output)?.[1] ?? ''
+    const report = parseReport(JSON.parse(readFileSync(path.resolve(REPO_ROOT, jsonPath), 'utf8')), jsonPath)
+    const runs = report.cases[0]?.runs ?? []
+    expect(runs.map((r) => r.gpuCount).sort()).toEqual([1, 2])
+    const [a, b] = runs
+    expect(a?.scheduler?.concurrentWith).toEqual([b?.scheduler?.jobId])
+    expect(b?.scheduler?.concurrentWith).toEqual([a?.scheduler?.jobId])
+    // Both were queued at once: the second was submitted before the first ended.
+    expect(Math.max(a?.scheduler?.submittedAtMs ?? 0, b?.scheduler?.submittedAtMs ?? 0)).toBeLessThan(Math.min(a?.endedAtMs ?? 0, b?.endedAtMs ?? 0))
+    expect(runs.map((r) => r.scheduler?.cudaVisibleDevices?.split(',').length).sort()).toEqual([1, 2])
+    const markdown = readFileSync(path.resolve(REPO_ROOT, jsonPath.replace(/\.json$/, '.md')), 'utf8')
+    expect(markdown).toMatch(/submitted together with job\(s\) \d+/)
   })
 })
