@@ -14,7 +14,7 @@ import { GpuSampleFileFollower } from '../../metrics/gpu-sample-file.ts'
 import type { LogFinding } from '../../metrics/log-findings.ts'
 import type { SlurmJobRecord } from '../../model/scheduler.ts'
 import type { Outcome } from '../exit-outcome.ts'
-import { isPending, isTerminal, type SlurmJobStatus } from '../slurm/job-status.ts'
+import { isPending, isTerminal, neverStarts, type SlurmJobStatus } from '../slurm/job-status.ts'
 import { JOB_RECORD_FILE, parseJobRecord, type JobRecord } from '../slurm/job-record.ts'
 import { recordJob, reportJobsLeftBehind, trackJob, untrackJob, type JobLedgerEntry } from '../slurm/job-ledger.ts'
 import { renderJobScript } from '../slurm/job-script.ts'
@@ -120,6 +120,8 @@ export class SlurmLauncher implements Launcher {
     let phase: LaunchPhase = { kind: 'queued', since: submittedAtMs, reason: null, jobId }
     let status: SlurmJobStatus | null = null
     let stopRequested = false
+    /** A pending reason that means the job will never start; the job is cancelled and the request reported. */
+    let refusedWhilePending: string | null = null
     let markStarted: (at: number) => void = () => undefined
     const started = new Promise<number>((resolve) => (markStarted = resolve))
     let wake: () => void = () => undefined
@@ -134,7 +136,13 @@ export class SlurmLauncher implements Launcher {
           if (record.startedAtMs !== null) {
             phase = { kind: 'running', since: Date.now() }
             markStarted(record.startedAtMs)
-          } else if (status !== null && isPending(status.state)) phase = { ...phase, reason: status.reason }
+          } else if (status !== null && isPending(status.state)) {
+            phase = { ...phase, reason: status.reason }
+            if (neverStarts(status.reason) && refusedWhilePending === null) {
+              refusedWhilePending = status.reason
+              await cancelJob(jobId)
+            }
+          }
         }
         const ended = status !== null && isTerminal(status.state)
         if (ended || (record.endedAtMs !== null && status === null)) break
@@ -149,7 +157,9 @@ export class SlurmLauncher implements Launcher {
       clearInterval(beat)
       untrackJob(jobId)
       await recordJob({ ...ledger, finished: true })
-      return this.ending(jobId, status, record, submittedAtMs, stopRequested, base(jobId), leftBehind)
+      const exit = await this.ending(jobId, status, record, submittedAtMs, stopRequested, base(jobId), leftBehind)
+      if (refusedWhilePending === null || record.startedAtMs !== null) return exit
+      return { ...exit, outcome: { outcome: 'not-scheduled', description: `Slurm will never start job ${jobId} as requested (pending: ${refusedWhilePending}); cancelled it` } }
     }
     const exited = follow()
 

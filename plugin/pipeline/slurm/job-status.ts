@@ -36,3 +36,14 @@ export function meaningful(text: string | null | undefined): string | null {
   const t = (text ?? '').trim()
   return t === '' || /^(none|\(null\)|n\/a|unknown)$/i.test(t) ? null : t
 }
+
+/**
+ * Pending reasons that mean this job, as asked, will never start (a per-job limit or a partition's bounds): the
+ * harness cancels it and reports the request instead of waiting forever. Reasons such as Resources, Priority or
+ * ReqNodeNotAvail (nodes down for now) are waits, not refusals.
+ */
+const NEVER_STARTS = /^(BadConstraints|PartitionConfig|PartitionNodeLimit|PartitionTimeLimit|InvalidAccount|InvalidQOS|QOSMax\w*PerJob|AssocMax\w*PerJob|QOSMinGRES|MaxGRESPerAccount)/
+
+export function neverStarts(reason: string | null): boolean {
+  return reason !== null && NEVER_STARTS.test(reason)
+}

@@ -2,7 +2,7 @@
 // of scripts/slurm/start-local-cluster.sh) plus the object-valued shapes of newer squeue --json.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { isPending, isTerminal } from './job-status.ts'
+import { isPending, isTerminal, neverStarts } from './job-status.ts'
 import { parseJobRecord } from './job-record.ts'
 import { parseSacct } from './sacct-output.ts'
 import { classifySubmitRefusal, parseSbatchParsable } from './sbatch-output.ts'
@@ -104,5 +104,12 @@ describe("the job's own records", () => {
     const record = parseJobRecord('job_id=12\nnode=vm\npartition=debug\njob_gpus=0,1,2,3\nallocated_cuda_visible_devices=0,1,2,3\ncuda_visible_devices=0,1\nsampler=unavailable: nvidia-smi not found on vm\nstarted_ms=1796118230123\nexit_code=1\nexit_code=3\nended_ms=1796118231123\n')
     expect(record).toMatchObject({ jobId: '12', node: 'vm', allocatedGpus: [0, 1, 2, 3], cudaVisibleDevices: '0,1', startedAtMs: 1796118230123, endedAtMs: 1796118231123, exitCode: 3, signalReceived: null })
     expect(parseJobRecord('job_id=1\n')).toMatchObject({ startedAtMs: null, exitCode: null, cudaVisibleDevices: null })
+  })
+})
+
+describe('pending reasons', () => {
+  it('tell a job that will never start from one that waits', () => {
+    expect(['BadConstraints', 'PartitionTimeLimit', 'QOSMaxGRESPerJob', 'AssocMaxWallDurationPerJobLimit'].map(neverStarts)).toEqual([true, true, true, true])
+    expect(['Resources', 'Priority', 'ReqNodeNotAvail, UnavailableNodes:gpu-3', 'QOSGrpGRES', null].map(neverStarts)).toEqual([false, false, false, false, false])
   })
 })
