@@ -104,6 +104,8 @@ describe.skipIf(missing !== null || !existsSync(REFERENCE_PIPELINE_DIR))(`pipeli
     expect(result.outcomeDescription).toBe('exit 1: failed (an exception in the pipeline)')
     expect(readFileSync(result.logs.stderr, 'utf8')).toMatch(/Injected fault crash-at:PREDICTION/)
     expect(result.stages.find((st) => st.stage === 'FEATURE_MERGING')?.status).toBe('completed')
+    expect(result.stages.find((st) => st.stage === 'PREDICTION')?.status).toBe('in_progress')
+    expect(result.exitCode).toBe(1)
     expect(result.scheduler).toMatchObject({ state: 'FAILED', endSource: 'job-record' })
   })
 
