@@ -31,6 +31,8 @@ if [ -f "$DIR/pids" ]; then
   bash "$(dirname "$0")/stop-local-cluster.sh"
 fi
 mkdir -p "$DIR"/{state,spool,log,dev,munge}
+# munged runs as the munge user: it must be able to reach its folder (mktemp -d makes 0700 folders).
+chmod 755 "$DIR"
 : > "$DIR/pids"
 
 # Fake GPUs: Slurm only needs device files to hand out; /dev/null is a character device.
