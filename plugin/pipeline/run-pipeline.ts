@@ -18,7 +18,7 @@ import { ProgressDisplay, progressStyle } from '../metrics/progress-display.ts'
 import { runCounts, stageBreakdown } from '../metrics/stage-breakdown.ts'
 import { StateFilePoller } from '../metrics/state-file-poller.ts'
 import { classifyExit, type Outcome, type StopReason } from './exit-outcome.ts'
-import type { Launcher, RunSampler } from './launchers/launcher.ts'
+import type { LaunchExit, Launcher, RunSampler } from './launchers/launcher.ts'
 import { LocalLauncher } from './launchers/local.ts'
 import type { SlurmJobRecord } from '../model/scheduler.ts'
 import { createRunDirectory, writeJsonAtomic, type RunPaths } from './run-directory.ts'
@@ -68,6 +68,8 @@ interface Ending {
   /** The launcher's verdict where it knows better than the exit status (e.g. the scheduler refused the job). */
   outcome?: Outcome
   scheduler?: SlurmJobRecord
+  /** What the launcher knows of the machine the command ran on, over the harness's own environment. */
+  environment?: LaunchExit['environment']
 }
 
 function stageWindows(stages: readonly StageTiming[], endedAtMs: number): { stages: TimeWindow[]; embedding: TimeWindow | null } {
@@ -121,7 +123,7 @@ function buildResult(live: LiveRun, end: Ending): RunResult {
     gpu: end.gpu,
     logFindings: findings,
     logs: { stdout: live.paths.stdout, stderr: live.paths.stderr },
-    environment: live.opts.environment,
+    environment: { ...live.opts.environment, ...end.environment },
     ...(end.scheduler ? { scheduler: end.scheduler } : {}),
   })
 }
@@ -246,6 +248,7 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
     gpu,
     ...(exited.outcome ? { outcome: exited.outcome } : {}),
     ...(exited.scheduler ? { scheduler: exited.scheduler } : {}),
+    ...(exited.environment ? { environment: exited.environment } : {}),
   })
   await writeJsonAtomic(paths.result, result)
   display.finish(`${result.outcomeDescription} · ${result.wallSeconds.toFixed(1)} s · ${paths.runDir}`)

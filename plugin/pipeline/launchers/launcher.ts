@@ -3,6 +3,7 @@
  * process actually runs: in place (local.ts) or as a Slurm job on a compute node (slurm.ts).
  */
 import type { GpuSample } from '../../metrics/gpu-sample.ts'
+import type { Environment } from '../../model/environment.ts'
 import type { SlurmJobRecord } from '../../model/scheduler.ts'
 import type { SamplerResult } from '../../metrics/gpu-sampler.ts'
 import type { LogFinding } from '../../metrics/log-findings.ts'
@@ -37,6 +38,8 @@ export interface LaunchExit {
   scheduler?: SlurmJobRecord
   /** GPU indices the sampler should count as the run's (on a cluster: those of the allocation). */
   assignedGpus?: number[]
+  /** Where the command really ran, when not here (a compute node): host, CPUs, memory, GPUs. */
+  environment?: Partial<Pick<Environment, 'host' | 'cpuModel' | 'cpuCount' | 'memoryBytes' | 'gpus' | 'driverVersion'>>
 }
 
 export interface RunSampler {

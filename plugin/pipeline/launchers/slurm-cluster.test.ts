@@ -84,6 +84,8 @@ describe.skipIf(missing !== null || !existsSync(REFERENCE_PIPELINE_DIR))(`pipeli
     expect(s?.jobId).toMatch(/^\d+$/)
     expect(s?.nodeName).toBe(hostname().split('.')[0])
     expect(s?.request).toContain('--gres=gpu:2')
+    // The environment is the compute node's, as the job recorded it.
+    expect(result.environment.host).toBe(s?.nodeName)
     expect(s?.request).toContain('--exclusive')
     expect(s?.cudaVisibleDevices?.split(',')).toHaveLength(2)
     expect(s?.usedGpus).toHaveLength(2)

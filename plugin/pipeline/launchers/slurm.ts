@@ -9,6 +9,7 @@ import { hostname } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { SlurmLauncherConfig } from '../../config/harness-options.ts'
+import { parseGpuInventory } from '../../env/detect-gpus.ts'
 import { NVIDIA_SMI_FIELDS } from '../../metrics/gpu-sample.ts'
 import { GpuSampleFileFollower } from '../../metrics/gpu-sample-file.ts'
 import type { LogFinding } from '../../metrics/log-findings.ts'
@@ -34,6 +35,20 @@ export interface SlurmLauncherOptions {
 const HEARTBEAT_FILE = 'harness.heartbeat'
 /** A job the controller no longer knows and whose records show no end is given up after this long. */
 const VANISHED_AFTER_MS = 60_000
+
+/** The compute node as the job recorded it; fields it did not record keep the harness's values. */
+async function nodeEnvironment(record: JobRecord, inventoryPath: string): Promise<LaunchExit['environment']> {
+  if (record.node === null) return undefined
+  const inventory = parseGpuInventory(await readFile(inventoryPath, 'utf8').catch(() => ''))
+  return {
+    host: record.node,
+    ...(record.cpuModel === null ? {} : { cpuModel: record.cpuModel }),
+    ...(record.cpuCount === null || record.cpuCount < 1 ? {} : { cpuCount: record.cpuCount }),
+    ...(record.memoryBytes === null ? {} : { memoryBytes: record.memoryBytes }),
+    gpus: inventory.gpus,
+    driverVersion: inventory.driverVersion,
+  }
+}
 
 function describeState(s: SlurmJobStatus | null): string {
   return s === null ? 'unknown to the controller' : `${s.state}${s.reason === null ? '' : ` (${s.reason})`}`
@@ -69,6 +84,7 @@ export class SlurmLauncher implements Launcher {
         stderr: paths.stderr,
         record: recordPath,
         gpuSamples: file('gpu-samples.csv'),
+        gpuInventory: file('gpu-inventory.csv'),
         samplerLog: file('gpu-sampler.log'),
         sampler: { command: ctx.nvidiaSmi ?? 'nvidia-smi', fields: NVIDIA_SMI_FIELDS, intervalMs: ctx.sampleIntervalMs },
         heartbeat: { path: heartbeat, staleSeconds: this.options.heartbeatStaleSeconds ?? 120, checkSeconds: 5 },
@@ -198,7 +214,7 @@ export class SlurmLauncher implements Launcher {
     const queueSeconds = record.startedAtMs === null ? null : Math.max(0, (record.startedAtMs - submittedAtMs) / 1000)
     const scheduler: SlurmJobRecord = { ...base, nodeName: record.node ?? final?.nodes ?? null, partition: record.partition ?? final?.partition ?? base.partition, queueSeconds, state, reason: final?.reason ?? null, endSource }
     const exitCode = record.exitCode ?? (record.startedAtMs !== null && state !== 'CANCELLED' ? (final?.exitCode ?? null) : null)
-    const exit: LaunchExit = { exitCode, signal: null, spawnError: null, startedAtMs, endedAtMs, findings, scheduler, assignedGpus: scheduler.usedGpus }
+    const exit: LaunchExit = { exitCode, signal: null, spawnError: null, startedAtMs, endedAtMs, findings, scheduler, assignedGpus: scheduler.usedGpus, environment: await nodeEnvironment(record, path.join(path.dirname(base.jobScript), 'gpu-inventory.csv')) }
     const outcome = this.outcomeFromScheduler(jobId, state, status, record, stopRequested)
     return outcome === null ? exit : { ...exit, outcome }
   }

@@ -25,6 +25,10 @@ export interface JobRecord {
   sampler: string | null
   /** Set when the job cancelled itself because the harness stopped renewing its heartbeat. */
   lifelineLost: string | null
+  /** The node's CPU model, logical CPU count and memory, as the job saw them. */
+  cpuModel: string | null
+  cpuCount: number | null
+  memoryBytes: number | null
 }
 
 function int(text: string | undefined): number | null {
@@ -64,5 +68,8 @@ export function parseJobRecord(text: string): JobRecord {
     signalReceived: str('signal_received'),
     sampler: str('sampler'),
     lifelineLost: str('lifeline_lost'),
+    cpuModel: str('cpu_model'),
+    cpuCount: int(kv.get('cpu_count')),
+    memoryBytes: int(kv.get('mem_kib')) === null ? null : (int(kv.get('mem_kib')) ?? 0) * 1024,
   }
 }

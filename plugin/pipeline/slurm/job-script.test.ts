@@ -27,6 +27,7 @@ function input(name: string, command: string[], extra: Partial<JobScriptInput> =
     stderr: at('stderr'),
     record: at('record'),
     gpuSamples: at('gpu.csv'),
+    gpuInventory: at('inventory.csv'),
     samplerLog: at('sampler.log'),
     sampler: { command: '/nonexistent/nvidia-smi', fields: ['timestamp', 'index'], intervalMs: 500 },
     heartbeat: { path: at('heartbeat'), staleSeconds: 120, checkSeconds: 1 },
@@ -62,6 +63,8 @@ describe('job script', () => {
     expect(record).toMatchObject({ jobId: '41', partition: 'debug', allocatedGpus: [0, 1, 2, 3], allocatedCudaVisibleDevices: '0,1,2,3', cudaVisibleDevices: '0,1', exitCode: 3, lifelineLost: null })
     expect(record.sampler).toMatch(/^unavailable: \/nonexistent\/nvidia-smi not found on /)
     expect(record.endedAtMs ?? 0).toBeGreaterThanOrEqual(record.startedAtMs ?? Infinity)
+    expect(record.cpuCount).toBeGreaterThan(0)
+    expect(record.memoryBytes).toBeGreaterThan(0)
   })
 
   it('hides every GPU from a CPU run', async () => {

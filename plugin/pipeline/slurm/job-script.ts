@@ -17,6 +17,8 @@ export interface JobScriptInput {
   stderr: string
   record: string
   gpuSamples: string
+  /** nvidia-smi's GPU inventory of the node (index, name, uuid, memory, driver), when it has nvidia-smi. */
+  gpuInventory: string
   samplerLog: string
   sampler: { command: string; fields: readonly string[]; intervalMs: number }
   /** The harness touches this file while it follows the job; older than staleSeconds means the harness is gone. */
@@ -59,6 +61,14 @@ rec allocated_cuda_visible_devices "\${CUDA_VISIBLE_DEVICES:-}"
 # --exclusive hands over every GPU of the node: the run uses the first ${n} it asked for, no more.
 ${n > 0 ? `export CUDA_VISIBLE_DEVICES="$(printf '%s' "\${CUDA_VISIBLE_DEVICES:-}" | cut -d, -f1-${n})"` : 'export CUDA_VISIBLE_DEVICES='}
 rec cuda_visible_devices "$CUDA_VISIBLE_DEVICES"
+
+# The node itself, so the run's environment describes where it ran, not the login node.
+rec cpu_model "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
+rec cpu_count "$(nproc 2>/dev/null)"
+rec mem_kib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null)"
+if command -v ${q(input.sampler.command)} >/dev/null 2>&1; then
+  ${q(input.sampler.command)} --query-gpu=index,name,uuid,memory.total,driver_version --format=csv,noheader,nounits > ${q(input.gpuInventory)} 2>/dev/null
+fi
 
 # The GPU sampler samples this node's GPUs (not the login node's) into the run folder.
 sampler_pid=
