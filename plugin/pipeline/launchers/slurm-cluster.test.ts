@@ -45,14 +45,14 @@ function queue(): string[] {
   return execFileSync('squeue', ['--noheader', '-o', '%i %T'], { encoding: 'utf8' }).split('\n').filter((l) => l.trim() !== '')
 }
 
-async function referenceRun(gpus: number, inject: string[] = []) {
+async function referenceRun(gpus: number, inject: string[] = [], nvidiaSmi?: string) {
   const python = await locatePython(undefined)
   const config = resolveConfig({ launcher: { kind: 'slurm' } }, {})
   if (config.launcher.kind !== 'slurm') throw new Error('unreachable')
   const req: RunRequest = { sample: { name: 'synth-tiny', path: SAMPLE }, outputDir: '', mode: 'optimised', gpus: Array.from({ length: gpus }, (_, i) => i), chunkLength: 500, seed: 42, inject, keepIntermediate: true, extraArgs: [] }
   // device cpu: the fake GPUs are /dev/null; Slurm allocates them, the tiny model runs on the node's CPU.
   const target = new ReferenceTarget({ modelSize: 'tiny', device: 'cpu' })
-  return runPipeline(target, req, { runsDir, timeoutSeconds: 300, sampleIntervalMs: 500, progress: 'off', python, environment: await captureEnvironment(python), killGraceSeconds: 5, launcher: new SlurmLauncher(config.launcher, { pollMs: 500 }) })
+  return runPipeline(target, req, { runsDir, timeoutSeconds: 300, sampleIntervalMs: 500, progress: 'off', python, environment: await captureEnvironment(python), killGraceSeconds: 5, launcher: new SlurmLauncher(config.launcher, { pollMs: 500 }), ...(nvidiaSmi === undefined ? {} : { nvidiaSmi }) })
 }
 
 /** Starts run-on-slurm.ts (a harness of its own) and returns it with a way to wait for its job id. */
@@ -98,6 +98,16 @@ describe.skipIf(missing !== null || !existsSync(REFERENCE_PIPELINE_DIR))(`pipeli
     expect(result.stages.every((st) => st.status === 'completed')).toBe(true)
     expect(result.gpu.status).toBe('unavailable')
     if (result.gpu.status === 'unavailable') expect(result.gpu.reason).toMatch(/nvidia-smi not found on/)
+  })
+
+  it("the GPU sampler runs inside the job: the node's nvidia-smi samples (a stand-in here) reach the run's telemetry", async () => {
+    const result = await referenceRun(1, [], path.join(REPO_ROOT, 'plugin', 'pipeline', 'fixtures', 'fake_nvidia_smi.py'))
+    expect(result.outcome, result.outcomeDescription).toBe('succeeded')
+    expect(result.gpu.status).toBe('sampled')
+    if (result.gpu.status === 'sampled') expect(result.gpu.source).toBe('nvidia-smi (compute node)')
+    expect(existsSync(path.join(result.runDir, 'gpu-samples.csv'))).toBe(true)
+    expect(existsSync(path.join(result.runDir, 'gpu-timeline.arrow'))).toBe(true)
+    expect(result.environment.gpus.map((g) => g.uuid)).toEqual(['GPU-aaaa', 'GPU-bbbb'])
   })
 
   it('a job that fails (crash-at:PREDICTION) is reported with its cause', async () => {

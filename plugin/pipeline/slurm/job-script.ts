@@ -67,7 +67,8 @@ rec cpu_model "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- 
 rec cpu_count "$(nproc 2>/dev/null)"
 rec mem_kib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null)"
 if command -v ${q(input.sampler.command)} >/dev/null 2>&1; then
-  ${q(input.sampler.command)} --query-gpu=index,name,uuid,memory.total,driver_version --format=csv,noheader,nounits > ${q(input.gpuInventory)} 2>/dev/null
+  # Bounded: nvidia-smi can hang on a GPU in a bad state, and that must not hold the job.
+  timeout 30 ${q(input.sampler.command)} --query-gpu=index,name,uuid,memory.total,driver_version --format=csv,noheader,nounits > ${q(input.gpuInventory)} 2>/dev/null
 fi
 
 # The GPU sampler samples this node's GPUs (not the login node's) into the run folder.
