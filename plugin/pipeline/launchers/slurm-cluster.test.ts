@@ -45,14 +45,14 @@ function queue(): string[] {
   return execFileSync('squeue', ['--noheader', '-o', '%i %T'], { encoding: 'utf8' }).split('\n').filter((l) => l.trim() !== '')
 }
 
-async function referenceRun(gpus: number, inject: string[] = [], nvidiaSmi?: string) {
+async function referenceRun(gpus: number, inject: string[] = [], nvidiaSmi?: string, timeoutSeconds = 300) {
   const python = await locatePython(undefined)
   const config = resolveConfig({ launcher: { kind: 'slurm' } }, {})
   if (config.launcher.kind !== 'slurm') throw new Error('unreachable')
   const req: RunRequest = { sample: { name: 'synth-tiny', path: SAMPLE }, outputDir: '', mode: 'optimised', gpus: Array.from({ length: gpus }, (_, i) => i), chunkLength: 500, seed: 42, inject, keepIntermediate: true, extraArgs: [] }
   // device cpu: the fake GPUs are /dev/null; Slurm allocates them, the tiny model runs on the node's CPU.
   const target = new ReferenceTarget({ modelSize: 'tiny', device: 'cpu' })
-  return runPipeline(target, req, { runsDir, timeoutSeconds: 300, sampleIntervalMs: 500, progress: 'off', python, environment: await captureEnvironment(python), killGraceSeconds: 5, launcher: new SlurmLauncher(config.launcher, { pollMs: 500 }), ...(nvidiaSmi === undefined ? {} : { nvidiaSmi }) })
+  return runPipeline(target, req, { runsDir, timeoutSeconds, sampleIntervalMs: 500, progress: 'off', python, environment: await captureEnvironment(python), killGraceSeconds: 5, launcher: new SlurmLauncher(config.launcher, { pollMs: 500 }), ...(nvidiaSmi === undefined ? {} : { nvidiaSmi }) })
 }
 
 /** Starts run-on-slurm.ts (a harness of its own) and returns it with a way to wait for its job id. */
@@ -129,6 +129,13 @@ describe.skipIf(missing !== null || !existsSync(REFERENCE_PIPELINE_DIR))(`pipeli
     expect(result.exitCode).toBeNull()
     expect(result.scheduler).toMatchObject({ jobId: null, state: 'REFUSED', endSource: 'sbatch' })
     expect(queue()).toHaveLength(before)
+  })
+
+  it('a run that outlives the timeout is stopped: the job is signalled, then cancelled, and leaves the queue', async () => {
+    const result = await referenceRun(0, ['hang-at:FEATURE_MERGING'], undefined, 20)
+    expect(result.outcome).toBe('timed-out')
+    expect(result.stages.find((st) => st.stage === 'PROTEIN_FEATURES')?.status).toBe('completed')
+    expect(queue().filter((l) => l.startsWith(`${result.scheduler?.jobId ?? '-'} `))).toEqual([])
   })
 
   it('Ctrl-C to the harness during a running job leaves squeue empty within 30 s', async () => {
