@@ -104,9 +104,10 @@ SUPERVISOR=(${words(input.supervisor ?? [])})
 rec started_ms "$(now_ms)"
 "\${SUPERVISOR[@]}" ${words(input.command)} < /dev/null >> ${q(input.stdout)} 2>> ${q(input.stderr)} &
 child=$!
-# scancel (and Slurm's time limit) signal every process of the job; the pipeline gets its own grace to finish.
-trap 'rec signal_received TERM; kill -TERM "$child" 2>/dev/null' TERM
-trap 'rec signal_received INT; kill -INT "$child" 2>/dev/null' INT
+# scancel --full (and Slurm's time limit) signal every process of the job, the pipeline included: the trap only
+# records it and keeps waiting, so the pipeline gets one SIGTERM and its own grace to checkpoint, not two.
+trap 'rec signal_received TERM' TERM
+trap 'rec signal_received INT' INT
 status=0
 while :; do
   wait "$child"; status=$?
