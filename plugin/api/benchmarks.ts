@@ -67,6 +67,8 @@ function declareRuns(kind: CaseKind, title: string, counts: number[], options: B
             await session.skip(missing, handle)
             return
           }
+          // launcher.concurrent on Slurm: the first task submits every GPU count at once; each task collects its own.
+          if (runnable.length > 1 && (await session.runsConcurrently())) await session.startTogether(runnable.map((n) => ({ mode: 'optimised', gpuCount: n })))
           await session.run({ mode: 'optimised', gpuCount: count }, handle)
           const result = await session.persist(handle)
           if (session.strict) expect(result.warnings.map((w) => w.message), 'strict mode: threshold misses fail').toEqual([])

@@ -46,6 +46,10 @@ interface Prepared {
   manifest: ManifestLike | undefined
 }
 
+function runKey(run: RunSpec): string {
+  return JSON.stringify([run.mode, run.gpuCount, run.inject ?? [], run.extraArgs ?? []])
+}
+
 /**
  * One benchmark or validation case across its Vitest tasks. It combines what the harness offers (HarnessServices,
  * built once per worker) with what the case gathers (CaseRecord), runs the pipeline, and persists the case, evaluated,
@@ -57,6 +61,9 @@ export class CaseSession {
   private readonly record: CaseRecord
   private prepared: Promise<Prepared | { missing: string }> | undefined
   private readonly emitted = new Set<string>()
+  /** Runs submitted together (launcher.concurrent), by runKey, awaited by the task that owns each. */
+  private readonly together = new Map<string, Promise<RunResult>>()
+  private submittedTogether = false
 
   constructor(
     spec: CaseSpec,
@@ -100,10 +107,35 @@ export class CaseSession {
     await this.persist(handle)
   }
 
-  /** Runs the pipeline once; a run that did not succeed is a harness failure, never a warning. */
-  async run(run: RunSpec, handle: TaskHandle): Promise<RunResult> {
+  /** Whether the launcher lets this case submit its GPU counts together (Slurm with launcher.concurrent). */
+  async runsConcurrently(): Promise<boolean> {
     const prepared = await this.prepare()
-    if ('missing' in prepared) throw new Error(prepared.missing)
+    return !('missing' in prepared) && this.services.config.launcher.kind === 'slurm' && this.services.config.launcher.concurrent
+  }
+
+  /**
+   * Submits these runs at once (one Slurm job each), the first time it is called for the case; each task then
+   * collects its own with run(). The runs record the job ids they were submitted with, so the report can say they
+   * ran side by side.
+   */
+  async startTogether(runs: RunSpec[]): Promise<void> {
+    // Once per case: later repeats run one by one.
+    if (this.submittedTogether) return
+    this.submittedTogether = true
+    const prepared = await this.prepare()
+    if ('missing' in prepared) return
+    const group = { jobIds: [] as string[] }
+    for (const run of runs) {
+      const key = runKey(run)
+      if (this.together.has(key)) continue
+      const pending = this.execute(run, prepared, group)
+      // Rejections surface in the owning task's run(); keep them from counting as unhandled meanwhile.
+      pending.catch(() => undefined)
+      this.together.set(key, pending)
+    }
+  }
+
+  private async execute(run: RunSpec, prepared: Prepared, group?: { jobIds: string[] }): Promise<RunResult> {
     const { target, sample } = prepared
     const [python, environment, calibration] = await Promise.all([this.services.python(), this.services.environment(), this.services.calibration()])
     const request: RunRequest = {
@@ -116,9 +148,19 @@ export class CaseSession {
       keepIntermediate: run.keepIntermediate ?? true,
       extraArgs: run.extraArgs ?? [],
     }
+    const measured = await runPipeline(target.target, request, this.services.runOptions(python, environment, group))
+    return { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration) }
+  }
+
+  /** Runs the pipeline once; a run that did not succeed is a harness failure, never a warning. */
+  async run(run: RunSpec, handle: TaskHandle): Promise<RunResult> {
+    const prepared = await this.prepare()
+    if ('missing' in prepared) throw new Error(prepared.missing)
     handle.task.meta.virnucpro = { caseId: this.id }
-    const measured = await runPipeline(target.target, request, this.services.runOptions(python, environment))
-    const result: RunResult = { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration) }
+    const key = runKey(run)
+    const submitted = this.together.get(key)
+    this.together.delete(key)
+    const result = await (submitted ?? this.execute(run, prepared))
     this.record.addRun(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
       this.record.fail(`${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${diagnoseRun(result).headline} (logs: ${result.logs.stdout}, ${result.logs.stderr})`)

@@ -4,6 +4,7 @@
  * (`StartTest(sut, qsl, settings, log_settings)`) these are the settings and the log settings, kept apart from the
  * system under test (the PipelineTarget) and the sample library (samples.ts); a case (case-session.ts) only combines them.
  */
+import { createLauncher } from '../pipeline/launchers/create-launcher.ts'
 import { resolve } from 'node:path'
 import { evaluateCase, type CaseEvaluation } from '../analysis/evaluate.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
@@ -109,7 +110,8 @@ export class HarnessServices {
   }
 
   /** How the runner runs every pipeline of this worker. */
-  runOptions(python: PythonInfo, environment: Environment): RunOptions {
+  /** What the runner is given; `group` collects the job ids of runs a case submits together (launcher.concurrent). */
+  runOptions(python: PythonInfo, environment: Environment, group?: { jobIds: string[] }): RunOptions {
     return {
       runsDir: resolve(this.config.runsDir),
       timeoutSeconds: this.config.timeoutSeconds,
@@ -119,6 +121,7 @@ export class HarnessServices {
       leftoverGraceSeconds: this.config.leftoverGraceSeconds,
       python,
       environment,
+      launcher: createLauncher(this.config, group === undefined ? {} : { group }),
     }
   }
 }

@@ -15,6 +15,8 @@ import { repeatsFor } from './benchmarks.ts'
 import { CaseSession } from './case-session.ts'
 import { HarnessServices } from './harness-services.ts'
 import { committed } from './samples.ts'
+import { LocalLauncher } from '../pipeline/launchers/local.ts'
+import { SlurmLauncher } from '../pipeline/launchers/slurm.ts'
 
 const PY: PythonInfo = { executable: '/usr/bin/python3', version: '3.11', torch: '2.11', cudaAvailable: false, cudaVersion: null, deviceCount: 0 }
 const ENV: Environment = buildEnvironment()
@@ -51,8 +53,16 @@ describe('every option takes effect', () => {
 
   it('sampleIntervalMs, timeoutSeconds, killGraceSeconds, leftoverGraceSeconds, progress, runsDir: what the runner is given', () => {
     const s = services({ sampleIntervalMs: 750, timeoutSeconds: 9, killGraceSeconds: 3, leftoverGraceSeconds: 1.5, progress: 'off', runsDir: 'elsewhere/runs' })
-    expect(s.runOptions(PY, ENV)).toEqual({ runsDir: resolve('elsewhere/runs'), timeoutSeconds: 9, sampleIntervalMs: 750, progress: 'off', killGraceSeconds: 3, leftoverGraceSeconds: 1.5, python: PY, environment: ENV })
+    expect(s.runOptions(PY, ENV)).toEqual({ runsDir: resolve('elsewhere/runs'), timeoutSeconds: 9, sampleIntervalMs: 750, progress: 'off', killGraceSeconds: 3, leftoverGraceSeconds: 1.5, python: PY, environment: ENV, launcher: expect.any(LocalLauncher) })
     expect(s.samplePlace).toEqual({ onGpu: false, cacheDir: resolve('elsewhere/runs') })
+  })
+
+  it('launcher: the runner is given a Slurm launcher when asked, and GPU slots come from the compute nodes', async () => {
+    expect(services({}).runOptions(PY, ENV).launcher).toBeInstanceOf(LocalLauncher)
+    expect(services({ launcher: { kind: 'slurm', gpusPerNode: 2 } }).runOptions(PY, ENV).launcher).toBeInstanceOf(SlurmLauncher)
+    // The login node's nvidia-smi is never asked: the slots are the compute nodes'.
+    const never = async (): Promise<{ index: number }[]> => Promise.reject(new Error('nvidia-smi asked'))
+    expect(await harnessGpus(resolveConfig({ launcher: { kind: 'slurm', gpusPerNode: 2 } }, {}), never)).toEqual([0, 1])
   })
 
   it('reportsDir: where the case store is', () => {

@@ -7,7 +7,7 @@ describe('environment overrides derived from the schema', () => {
     expect(paths('VIRNUCPRO_MODEL_SIZE')).toEqual(['target.modelSize', 'target.modelType'])
     expect(paths('BENCH_REPEATS')).toEqual(['repeats'])
     expect(paths('VALIDATE_FRESH_VANILLA')).toEqual(['freshVanilla'])
-    expect(new Set(ENV_OVERRIDES.map((b) => b.variable)).size).toBe(12)
+    expect(new Set(ENV_OVERRIDES.map((b) => b.variable)).size).toBe(21)
   })
 
   it('ignores a variable of another target kind, and switching kinds drops the old kind’s fields', () => {

@@ -132,7 +132,9 @@ function defaultKind(key: string): string | undefined {
  */
 function applyKinded(key: string, current: unknown, bindings: readonly EnvOverride[], get: (name: string) => string | undefined, sources: Map<string, string>): Record<string, unknown> {
   let target = record(current)
-  const kinds = [...new Set(bindings.flatMap((b) => (b.kind === undefined ? [] : [b.kind])))]
+  // Every kind of the union, also those without variables of their own (the local launcher has no fields).
+  const field = HarnessOptionsSchema.shape[key as keyof typeof HarnessOptionsSchema.shape] as z.ZodType | undefined
+  const kinds = field === undefined ? [] : variantsOf(field).flatMap((v) => (v.kind === undefined ? [] : [v.kind]))
   for (const binding of bindings.filter((b) => b.parser === 'kind')) {
     const raw = get(binding.variable)
     if (raw === undefined) continue

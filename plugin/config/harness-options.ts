@@ -52,6 +52,44 @@ export const VirnucproTargetOptionsSchema = z.object({
 
 export const TargetOptionsSchema = z.discriminatedUnion('kind', [ReferenceTargetOptionsSchema, VirnucproTargetOptionsSchema])
 
+/** Runs the pipeline in place (a child process group of the harness). */
+export const LocalLauncherOptionsSchema = z.object({ kind: z.literal('local') }).strict()
+
+/**
+ * Submits every pipeline run as a Slurm job (`sbatch`) that requests the GPUs the run needs and runs the pipeline,
+ * the GPU sampler and the run's records on the allocated node; the run folder (runsDir) must be on a file system
+ * the compute nodes share. See plugin/pipeline/slurm/README.md.
+ */
+export const SlurmLauncherOptionsSchema = z
+  .object({
+    kind: z.literal('slurm'),
+    partition: z.string().min(1).optional().register(optionMeta, { env: { variable: 'BENCH_SLURM_PARTITION', form: 'a Slurm partition name', parser: 'text', example: 'gpu', meaning: 'the partition jobs are submitted to', note: 'implies `slurm` when no launcher kind is set' } }),
+    account: z.string().min(1).optional().register(optionMeta, { env: { variable: 'BENCH_SLURM_ACCOUNT', form: 'a Slurm account name', parser: 'text', example: 'mylab', meaning: 'the account jobs are charged to' } }),
+    qos: z.string().min(1).optional().register(optionMeta, { env: { variable: 'BENCH_SLURM_QOS', form: 'a Slurm QOS name', parser: 'text', example: 'normal', meaning: 'the quality of service jobs ask for' } }),
+    /** Slurm's own limit (`--time`), e.g. '12:00:00'; the harness's timeoutSeconds still applies to the run itself. */
+    timeLimit: z
+      .string()
+      .regex(/^[\d:-]+$/, "a Slurm time such as '90', '12:00:00' or '1-00:00:00'")
+      .optional()
+      .register(optionMeta, { env: { variable: 'BENCH_SLURM_TIME_LIMIT', form: "a Slurm time, e.g. '12:00:00'", parser: 'text', example: '12:00:00', meaning: "Slurm's own time limit for each job (`--time`)" } }),
+    /** A whole node per run (`--exclusive`), so that neighbours do not distort the timing. */
+    exclusive: z.boolean().default(true).register(optionMeta, { env: { variable: 'BENCH_SLURM_EXCLUSIVE', form: '1 | 0 | true | false', parser: 'flag', example: '1', meaning: 'a whole node per run (default), so neighbours do not distort the timing' } }),
+    /** Appended to sbatch's arguments, e.g. ['--constraint=h100']. */
+    extraArgs: z.array(z.string()).default([]).register(optionMeta, { env: { variable: 'BENCH_SLURM_EXTRA_ARGS', form: 'sbatch arguments separated by spaces, e.g. "--constraint=h100"', parser: 'words', example: '"--constraint=h200"', meaning: 'extra sbatch arguments' } }),
+    /** GPU counts of a scaling case are submitted together (one job each) instead of one after another. */
+    concurrent: z.boolean().default(false).register(optionMeta, { env: { variable: 'BENCH_SLURM_CONCURRENT', form: '1 | 0 | true | false', parser: 'flag', example: '1', meaning: "a scaling case's GPU counts submitted together, one job each" } }),
+    /** GPUs per compute node; by default asked of Slurm (`sinfo`). 0 runs every case on the nodes' CPUs. */
+    gpusPerNode: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .register(optionMeta, { env: { variable: 'BENCH_SLURM_GPUS_PER_NODE', form: "a non-negative integer (0: run on the nodes' CPUs)", parser: 'number', example: '4', meaning: "GPUs per compute node (default: asked of `sinfo`)" } }),
+  })
+  .strict()
+
+export const LauncherOptionsSchema = z.discriminatedUnion('kind', [LocalLauncherOptionsSchema, SlurmLauncherOptionsSchema])
+
 /** Thresholds may be overridden piecewise: `{ speedup: { '2': { min: 1.5 } } }` keeps every other default. */
 const ThresholdsOverrideSchema = z
   .object({
@@ -143,6 +181,11 @@ export const HarnessOptionsSchema = z
         description: '`validateAgainstFreshVanilla` cases run (vanilla and optimised, fresh, compared); skipped otherwise',
         env: { variable: 'VALIDATE_FRESH_VANILLA', form: '1 | 0 | true | false', parser: 'flag', example: '1', meaning: 'run the opt-in fresh-vanilla validations' },
       }),
+    launcher: LauncherOptionsSchema.default({ kind: 'local' }).register(optionMeta, {
+      description: "Where pipeline runs execute: `{ kind: 'local' }` in place, or `{ kind: 'slurm', partition?, account?, qos?, timeLimit?, exclusive: true, extraArgs: [], concurrent: false, gpusPerNode? }` as Slurm jobs on a cluster's compute nodes (plugin/pipeline/slurm/README.md)",
+      shownDefault: "`{ kind: 'local' }`",
+      env: { variable: 'BENCH_LAUNCHER', form: 'local | slurm', parser: 'kind', example: 'slurm', meaning: 'run every pipeline as a Slurm job' },
+    }),
   })
   .strict()
 
@@ -152,6 +195,8 @@ export type TargetConfig = ParsedOptions['target']
 export type ReferenceTargetConfig = Extract<TargetConfig, { kind: 'reference' }>
 export type VirnucproTargetConfig = Extract<TargetConfig, { kind: 'virnucpro' }>
 export type ProgressMode = ParsedOptions['progress']
+export type LauncherConfig = ParsedOptions['launcher']
+export type SlurmLauncherConfig = Extract<LauncherConfig, { kind: 'slurm' }>
 
 /** What the harness runs with: options with defaults applied and thresholds merged over the defaults. */
 export type HarnessConfig = Omit<ParsedOptions, 'thresholds'> & { thresholds: Thresholds }

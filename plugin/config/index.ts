@@ -7,6 +7,8 @@ export type {
   ReferenceTargetConfig,
   VirnucproTargetConfig,
   ProgressMode,
+  LauncherConfig,
+  SlurmLauncherConfig,
   ThresholdsOverride,
 } from './harness-options.ts'
 export { ENV_OVERRIDES, applyEnvOverrides, envOverrides, EnvValueError } from './env-overrides.ts'

@@ -14,6 +14,8 @@ export interface ProgressSnapshot {
   /** Mean utilisation and total memory of the latest GPU samples, if sampling. */
   gpuUtilPct: number | null
   gpuMemGiB: number | null
+  /** Set while a cluster job waits in the queue; elapsedMs is then the time queued. */
+  pending?: { reason: string | null; jobId: string | null } | null
 }
 
 export function progressStyle(mode: 'auto' | 'tty' | 'plain' | 'off', isTty: boolean): ProgressStyle {
@@ -30,13 +32,17 @@ function clock(ms: number): string {
 
 /** `[label] stage 5/9 DNABERT-S Feature Extraction · 02:13 · GPU 64% 41.2 GiB` */
 export function formatProgress(label: string, snap: ProgressSnapshot): string {
+  if (snap.pending) {
+    const job = snap.pending.jobId === null ? '' : ` · job ${snap.pending.jobId}`
+    return `[${label}] pending in queue${snap.pending.reason === null ? '' : ` (${snap.pending.reason})`} · ${clock(snap.elapsedMs)}${job}`
+  }
   const stage = snap.stage === null ? 'starting' : `stage ${STAGES.indexOf(snap.stage) + 1}/9 ${STAGE_TITLES[snap.stage]}`
   const gpu = snap.gpuUtilPct === null ? '' : ` · GPU ${Math.round(snap.gpuUtilPct)}%${snap.gpuMemGiB === null ? '' : ` ${snap.gpuMemGiB.toFixed(1)} GiB`}`
   return `[${label}] ${stage} · ${clock(snap.elapsedMs)}${gpu}`
 }
 
 export class ProgressDisplay {
-  private lastStage: Stage | null = null
+  private lastStage: Stage | 'pending' | null = null
   private lastPlainAt = 0
   private drawn = false
 
@@ -55,12 +61,13 @@ export class ProgressDisplay {
       this.drawn = true
       return
     }
-    const transition = snap.stage !== this.lastStage
+    const stage = snap.pending ? 'pending' : snap.stage
+    const transition = stage !== this.lastStage
     if (transition || this.now() - this.lastPlainAt >= PLAIN_HEARTBEAT_MS) {
       this.write(`${line}\n`)
       this.lastPlainAt = this.now()
     }
-    this.lastStage = snap.stage
+    this.lastStage = stage
   }
 
   finish(summary: string): void {

@@ -5,6 +5,7 @@ import { GpuTelemetrySchema } from './telemetry.ts'
 import { CalibrationSchema, StageEfficiencySchema } from './efficiency.ts'
 import { StagePhaseSchema } from './phases.ts'
 import { ClaimSchema, EffectiveConfigSchema, LeftoverProcessSchema } from './run-evidence.ts'
+import { SlurmJobRecordSchema } from './scheduler.ts'
 
 export const StageTimingSchema = z.object({
   stage: StageSchema,
@@ -25,7 +26,8 @@ export const StageTimingSchema = z.object({
 })
 export type StageTiming = z.infer<typeof StageTimingSchema>
 
-export const RUN_OUTCOMES = ['succeeded', 'failed', 'out-of-memory', 'terminated', 'timed-out', 'interrupted', 'partial'] as const
+/** 'not-scheduled': a cluster scheduler refused or never started the run (a request problem, not a pipeline failure). */
+export const RUN_OUTCOMES = ['succeeded', 'failed', 'out-of-memory', 'terminated', 'timed-out', 'interrupted', 'partial', 'not-scheduled'] as const
 export const RunOutcomeSchema = z.enum(RUN_OUTCOMES)
 export type RunOutcome = z.infer<typeof RunOutcomeSchema>
 
@@ -117,5 +119,7 @@ export const RunResultSchema = z.object({
   effectiveConfig: EffectiveConfigSchema.nullable().default(null),
   /** The `Bottlenecks:` line of the pipeline's own summary, as logged. */
   toolBottlenecks: z.array(z.object({ stage: z.string(), percent: z.number() })).default([]),
+  /** The Slurm job that ran it (launcher 'slurm'); absent for runs launched in place. */
+  scheduler: SlurmJobRecordSchema.optional(),
 })
 export type RunResult = z.infer<typeof RunResultSchema>

@@ -3,14 +3,12 @@
  * observers (state file, logs, GPU sampler, progress), timeout and Ctrl-C handling that leave nothing running,
  * and one validated RunResult (also written to `result.json`, partially as soon as a run is being stopped).
  */
-import { closeSync, openSync } from 'node:fs'
-import { execa } from 'execa'
 import type { ProgressMode } from '../config/harness-options.ts'
 import type { Environment, PythonInfo } from '../model/environment.ts'
 import { RunResultSchema, type RunResult, type StageTiming } from '../model/run-result.ts'
 import type { GpuTelemetry } from '../model/telemetry.ts'
 import type { ErrorLines, OutputInventory } from '../model/run-result.ts'
-import { GpuSampler, type SamplerResult } from '../metrics/gpu-sampler.ts'
+import type { SamplerResult } from '../metrics/gpu-sampler.ts'
 import { summariseTelemetry, type TimeWindow } from '../metrics/gpu-summary.ts'
 import { writeTimelineArrow } from '../metrics/gpu-timeline-arrow.ts'
 import type { LogFinding } from '../metrics/log-findings.ts'
@@ -23,9 +21,11 @@ import { currentStage } from '../metrics/pipeline-state.ts'
 import { ProgressDisplay, progressStyle } from '../metrics/progress-display.ts'
 import { runCounts, stageBreakdown } from '../metrics/stage-breakdown.ts'
 import { StateFilePoller } from '../metrics/state-file-poller.ts'
-import { classifyExit, type StopReason } from './exit-outcome.ts'
-import { checkLeftoverProcesses, DEFAULT_LEFTOVER_GRACE_SECONDS } from './leftover-processes.ts'
-import { stopProcessGroup } from './process-group.ts'
+import { classifyExit, type Outcome, type StopReason } from './exit-outcome.ts'
+import { DEFAULT_LEFTOVER_GRACE_SECONDS } from './leftover-processes.ts'
+import type { LaunchExit, Launcher, RunSampler } from './launchers/launcher.ts'
+import { LocalLauncher } from './launchers/local.ts'
+import type { SlurmJobRecord } from '../model/scheduler.ts'
 import { withRunEvidence } from '../metrics/run-evidence.ts'
 import { createRunDirectory, writeJsonAtomic, type RunPaths } from './run-directory.ts'
 import type { PipelineTarget, PlacedRequest, RunRequest } from './target.ts'
@@ -48,6 +48,8 @@ export interface RunOptions {
   statePollMs?: number
   /** For tests: a stand-in for nvidia-smi. */
   nvidiaSmi?: string
+  /** Where the command runs; in place (LocalLauncher) by default. */
+  launcher?: Launcher
 }
 
 interface LiveRun {
@@ -57,6 +59,7 @@ interface LiveRun {
   command: string[]
   poller: StateFilePoller
   log: LogParser
+  /** Until the launcher reports the command's start: when the harness began launching it. */
   startedAtMs: number
   version: string | null
   opts: RunOptions
@@ -68,10 +71,15 @@ interface Ending {
   signal: string | null
   stoppedBy: StopReason | null
   spawnError: string | null
-  extraFindings: LogFinding[]
+  extraFindings: LaunchExit['findings']
   gpu: GpuTelemetry
   errorLines?: ErrorLines
   outputs?: OutputInventory | null
+  /** The launcher's verdict where it knows better than the exit status (e.g. the scheduler refused the job). */
+  outcome?: Outcome
+  scheduler?: SlurmJobRecord
+  /** What the launcher knows of the machine the command ran on, over the harness's own environment. */
+  environment?: LaunchExit['environment']
 }
 
 function stageWindows(stages: readonly StageTiming[], endedAtMs: number): { stages: TimeWindow[]; embedding: TimeWindow | null } {
@@ -93,7 +101,7 @@ function buildResult(live: LiveRun, end: Ending): RunResult {
   const counts = runCounts(log, state)
   const stages = stageBreakdown(state, log, counts)
   const findings = [...log.findings, ...end.extraFindings]
-  const exit = classifyExit({
+  const exit = end.outcome ?? classifyExit({
     exitCode: end.exitCode,
     signal: end.signal,
     stoppedBy: end.stoppedBy,
@@ -127,11 +135,12 @@ function buildResult(live: LiveRun, end: Ending): RunResult {
     logs: { stdout: live.paths.stdout, stderr: live.paths.stderr },
     errorLines: end.errorLines ?? { stdout: [], stderr: [] },
     outputs: end.outputs ?? null,
-    environment: live.opts.environment,
+    environment: { ...live.opts.environment, ...end.environment },
+    ...(end.scheduler ? { scheduler: end.scheduler } : {}),
   })
 }
 
-async function finishTelemetry(live: LiveRun, sampled: SamplerResult, endedAtMs: number): Promise<GpuTelemetry> {
+async function finishTelemetry(live: LiveRun, sampled: SamplerResult, endedAtMs: number, assignedGpus: readonly number[] = live.req.gpus): Promise<GpuTelemetry> {
   if (sampled.status === 'unavailable') return { status: 'unavailable', reason: sampled.reason }
   const log = live.log.summary()
   const counts = runCounts(log, live.poller.state)
@@ -147,7 +156,7 @@ async function finishTelemetry(live: LiveRun, sampled: SamplerResult, endedAtMs:
     run: { name: 'run', startMs: live.startedAtMs, endMs: endedAtMs, sequences: counts.orfFrames },
     stages: windows.stages,
     embedding: windows.embedding,
-    assignedGpus: live.req.gpus,
+    assignedGpus: [...assignedGpus],
     intervalMs: live.opts.sampleIntervalMs,
     source: sampled.source,
     samplerCpuPercent: sampled.cpuPercent,
@@ -155,7 +164,7 @@ async function finishTelemetry(live: LiveRun, sampled: SamplerResult, endedAtMs:
   })
 }
 
-function latestGpu(sampler: GpuSampler, gpus: readonly number[]): { util: number | null; memGiB: number | null } {
+function latestGpu(sampler: RunSampler, gpus: readonly number[]): { util: number | null; memGiB: number | null } {
   const latest = new Map<number, { u: number | null; m: number | null }>()
   for (let i = sampler.samples.length - 1; i >= 0 && i >= sampler.samples.length - 64; i--) {
     const s = sampler.samples[i]
@@ -184,46 +193,44 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   const poller = new StateFilePoller(layout.stateFile, opts.statePollMs ?? 1000)
   const followers = [new LogFollower(paths.stdout, (l) => log.pushLine(l)), new LogFollower(paths.stderr, (l) => log.pushLine(l))]
   const stageNow = (): string | null => currentStage(poller.state) ?? log.summary().currentStage
-  const sampler = await GpuSampler.start({ intervalMs: opts.sampleIntervalMs, stageAt: stageNow, ...(opts.nvidiaSmi ? { command: opts.nvidiaSmi } : {}) })
   const display = new ProgressDisplay(`${req.sample.name} ${req.mode} ${req.gpus.length === 0 ? 'CPU' : `${req.gpus.length} GPU`}`, progressStyle(opts.progress, process.stderr.isTTY === true))
 
-  const startedAtMs = Date.now()
-  const live: LiveRun = { paths, target, req: request, command, poller, log, startedAtMs, version, opts }
-  // The child writes straight to the log files (no pipe through us): workers that inherit them cannot keep the run
-  // open, and the logs survive the harness dying.
-  // execa accepts any file descriptor at runtime, but its types only admit numeric literals, hence the narrowing.
-  const stdoutFd = openSync(paths.stdout, 'a') as 3
-  const stderrFd = openSync(paths.stderr, 'a') as 4
-  const child = execa(spec.file, spec.args, {
-    cwd: spec.cwd,
-    env: spec.env,
-    extendEnv: true,
-    detached: true,
-    stdin: 'ignore',
-    stdout: stdoutFd,
-    stderr: stderrFd,
-    reject: false,
-    // The group is stopped by the harness (SIGTERM, grace, SIGKILL); execa's own kill would hit only the leader.
-    cleanup: false,
+  // --- launcher seam (issue 18): where the command runs (in place, or as a Slurm job) is the launcher's business.
+  const launcher = opts.launcher ?? new LocalLauncher()
+  const graceMs = (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000
+  const launched = await launcher.launch({
+    spec,
+    paths,
+    req: request,
+    sampleIntervalMs: opts.sampleIntervalMs,
+    stageAt: stageNow,
+    leftoverGraceMs: (opts.leftoverGraceSeconds ?? DEFAULT_LEFTOVER_GRACE_SECONDS) * 1000,
+    killGraceMs: graceMs,
+    ...(opts.nvidiaSmi ? { nvidiaSmi: opts.nvidiaSmi } : {}),
   })
-  const pgid = child.pid
-  // The process group id lets anyone check afterwards that nothing of the run is left (`ps -eo pgid`).
-  await writeJsonAtomic(paths.command, { command, env: spec.env, cwd: spec.cwd, request, pgid: pgid ?? null })
+  const sampler = launched.sampler
+  // --- end of launcher seam
+
+  const live: LiveRun = { paths, target, req: request, command, poller, log, startedAtMs: Date.now(), version, opts }
   poller.start()
   for (const f of followers) f.start()
 
   let stoppedBy: StopReason | null = null
   let receivedSignal: NodeJS.Signals | null = null
   let stopping: Promise<unknown> = Promise.resolve()
-  const graceMs = (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000
   const stop = (reason: StopReason): void => {
-    if (stoppedBy !== null || pgid === undefined) return
+    if (stoppedBy !== null) return
     stoppedBy = reason
     // Record what is known now, in case the harness itself is killed during the grace period.
     const partial = buildResult(live, { endedAtMs: Date.now(), exitCode: null, signal: null, stoppedBy: reason, spawnError: null, extraFindings: [], gpu: { status: 'unavailable', reason: 'run interrupted before sampling finished' } })
-    stopping = Promise.all([writeJsonAtomic(paths.result, partial).catch(() => undefined), stopProcessGroup(pgid, graceMs)])
+    stopping = Promise.all([writeJsonAtomic(paths.result, partial).catch(() => undefined), launched.stop(graceMs)])
   }
-  const timer = setTimeout(() => stop('timeout'), opts.timeoutSeconds * 1000)
+  // The timeout counts run time only: on a cluster it starts when the job does, not while it is queued.
+  let timer: NodeJS.Timeout | undefined
+  void launched.started.then((at) => {
+    live.startedAtMs = at
+    if (stoppedBy === null) timer = setTimeout(() => stop('timeout'), Math.max(0, opts.timeoutSeconds * 1000 - (Date.now() - at)))
+  })
   const onAbort = (): void => stop('abort')
   opts.signal?.addEventListener('abort', onAbort, { once: true })
   if (opts.signal?.aborted === true) stop('abort')
@@ -235,18 +242,16 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   process.on('SIGTERM', onSignal)
   const ticker = setInterval(() => {
     const gpu = latestGpu(sampler, req.gpus)
-    display.update({ stage: currentStage(poller.state) ?? log.summary().currentStage, elapsedMs: Date.now() - startedAtMs, gpuUtilPct: gpu.util, gpuMemGiB: gpu.memGiB })
+    const phase = launched.phase()
+    const pending = phase.kind === 'queued' ? { reason: phase.reason, jobId: phase.jobId } : null
+    display.update({ stage: currentStage(poller.state) ?? log.summary().currentStage, elapsedMs: Date.now() - phase.since, gpuUtilPct: gpu.util, gpuMemGiB: gpu.memGiB, pending })
   }, 1000)
   ticker.unref()
 
-  const exited = await child
-  closeSync(stdoutFd)
-  closeSync(stderrFd)
-  const endedAtMs = Date.now()
+  const exited = await launched.exited
+  live.startedAtMs = exited.startedAtMs
+  const endedAtMs = exited.endedAtMs
   await stopping
-  // Workers outliving their parent would hold GPUs into the next run.
-  const leftover = pgid !== undefined && stoppedBy === null ? await checkLeftoverProcesses(pgid, (opts.leftoverGraceSeconds ?? DEFAULT_LEFTOVER_GRACE_SECONDS) * 1000, graceMs) : null
-  const extraFindings: LogFinding[] = leftover?.findings ?? []
   clearTimeout(timer)
   clearInterval(ticker)
   opts.signal?.removeEventListener('abort', onAbort)
@@ -255,23 +260,25 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
 
   await Promise.all([...followers.map((f) => f.stop()), poller.stop()])
   const sampled = await sampler.stop()
-  const gpu = await finishTelemetry(live, sampled, endedAtMs)
+  const gpu = await finishTelemetry(live, sampled, endedAtMs, exited.assignedGpus)
   const errorLines = { stdout: await readErrorLines(paths.stdout), stderr: await readErrorLines(paths.stderr) }
   const outputs = inventoryFromPaths(await listOutputFiles(paths.outputDir))
-  const spawnError = exited.exitCode === undefined && exited.signal === undefined ? (exited.shortMessage ?? 'unknown error') : null
   const measured = buildResult(live, {
     endedAtMs,
-    exitCode: exited.exitCode ?? null,
-    signal: exited.signal ?? null,
+    exitCode: exited.exitCode,
+    signal: exited.signal,
     stoppedBy,
-    spawnError,
-    extraFindings,
+    spawnError: exited.spawnError,
+    extraFindings: exited.findings,
     gpu,
     errorLines,
     outputs,
+    ...(exited.outcome ? { outcome: exited.outcome } : {}),
+    ...(exited.scheduler ? { scheduler: exited.scheduler } : {}),
+    ...(exited.environment ? { environment: exited.environment } : {}),
   })
   const result = withRunEvidence(
-    { ...measured, leftoverProcesses: leftover?.processes ?? [] },
+    { ...measured, leftoverProcesses: exited.leftoverProcesses ?? [] },
     { log: log.summary(), samples: sampled.status === 'sampled' ? sampled.samples : null, stateConfig: poller.state?.config ?? null },
   )
   await writeJsonAtomic(paths.result, result)

@@ -6,6 +6,7 @@ import { type RenderContext, SingleTextFormatter } from './formatter.ts'
 import type { Report } from './schema.ts'
 import { whatRanSection, skippedSection } from './sections/cases.ts'
 import { chartsSection } from './sections/charts.ts'
+import { clusterJobsSections } from './sections/cluster-jobs.ts'
 import { failuresSection, findingsSection } from './sections/findings.ts'
 import { gpuSections } from './sections/gpu.ts'
 import { methodSections } from './sections/method.ts'
@@ -30,6 +31,7 @@ export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   skippedSection,
   chartsSection,
   scalingSections,
+  clusterJobsSections,
   gpuSections,
   bottleneckSections,
   projectionSections,

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import type { Plugin } from 'vite'
-import { resolveConfig, detectGpus, type HarnessConfig, type HarnessOptions } from '../pipeline/index.ts'
+import { detectGpus, resolveConfig, type HarnessConfig, type HarnessOptions } from '../pipeline/index.ts'
+import { availableGpus } from '../pipeline/launchers/create-launcher.ts'
 import { HarnessReporter } from './harness-reporter.ts'
 import { HarnessBenchConsole } from './bench-console.ts'
 import type { HarnessContext } from './context.ts'
@@ -43,7 +44,9 @@ function resolvedOnce(options: HarnessOptions): Resolved {
 }
 
 /** The GPUs the workers may use: the `gpus` option, or every GPU nvidia-smi finds. */
-export async function harnessGpus(config: Pick<HarnessConfig, 'gpus'>, detect: () => Promise<{ index: number }[]> = detectGpus): Promise<number[]> {
+export async function harnessGpus(config: Pick<HarnessConfig, 'gpus' | 'launcher'>, detect: () => Promise<{ index: number }[]> = detectGpus): Promise<number[]> {
+  // On a cluster the login node's nvidia-smi says nothing: the launcher knows the compute nodes' GPU slots.
+  if (config.launcher.kind === 'slurm') return availableGpus(config)
   return config.gpus === 'auto' ? (await detect()).map((gpu) => gpu.index) : [...config.gpus]
 }
 
