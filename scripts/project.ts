@@ -9,7 +9,9 @@ import { runScript, UsageError } from './cli-support.ts'
 import { calibrationRuns, projectSample, workFromManifest, type ManifestLike } from '../plugin/analysis/projection.ts'
 import { runChunkLength, sampleWorkFromProfile, targetModel, type SampleWork } from '../plugin/analysis/sample-work.ts'
 import { measuredWorkLookup } from '../plugin/data/measured-work.ts'
-import { describeProfile } from '../plugin/data/sample-profile.ts'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describeProfile, recoverSampleProfile } from '../plugin/data/sample-profile.ts'
 import { DEFAULT_THRESHOLDS } from '../plugin/model/thresholds.ts'
 import { projectedTime, verdictText } from '../plugin/report/format-projection.ts'
 import { loadManifestLike } from '../plugin/report/load-manifest.ts'
@@ -18,7 +20,8 @@ import { loadRuns } from '../plugin/report/load-runs.ts'
 const USAGE = `usage: npx tsx scripts/project.ts --from REPORT.json|RUN_DIR [--from …] --sample MANIFEST.json|FASTA|FASTQ[.gz]
          [--gpus 1,2,4,8] [--json] [--cache-dir DIR]
   --from       a harness report (reports/latest.json) or a run folder (.runs/<run>/ with result.json); repeatable
-  --sample     the sample to project: a manifest (describe-sample) or the sequence file itself
+  --sample     the sample to project: a manifest (describe-sample), the sequence file itself, or a name the harness
+               regenerates (synth-<preset>-<profile>-s<seed>, lambda-reads-<n>)
   --gpus       GPU counts to project for (default 1,2,4,8)
   --json       print { "projections": [{ "gpus", "seconds", "low", "high", "basis", … }], "notProjected": […] }
   --cache-dir  where measured samples that are not on disk are regenerated (default .runs/samples)`
@@ -77,7 +80,11 @@ runScript('project', USAGE, parseCommandLine, async (command) => {
     sample = workFromManifest(manifest, target, framesPerInput)
     sequenceCount = manifest.sequenceCount
   } else {
-    const profile = await describeProfile(command.sample, runChunkLength(first))
+    // Not a file: a sample name the harness regenerates deterministically (synth-…-s<seed>, lambda-reads-<n>).
+    const profile = existsSync(command.sample)
+      ? await describeProfile(command.sample, runChunkLength(first))
+      : await recoverSampleProfile({ name: command.sample, path: '' }, runChunkLength(first), resolve(command.cacheDir))
+    if (profile === null) throw new UsageError(`--sample ${command.sample}: no such file, and not a sample name that can be regenerated`)
     const name = command.sample.split('/').pop() ?? command.sample
     sample = sampleWorkFromProfile(name, profile.inputRecords, profile.bases, profile.work, target)
     sequenceCount = profile.inputRecords

@@ -70,18 +70,63 @@ function fitStage(stage: CostStage, runs: readonly CalibrationRun[]): StageFit |
   })
   if (rows.length === 0) return null
   const samples = new Set(rows.map((r) => r.run.sample)).size
-  const terms = costPriority(stage)
+  const allowed = costPriority(stage)
     .filter((term) => rows.some((r) => r.run.work[stage][term] > 0))
     .slice(0, Math.max(1, samples - 1))
   const loads = rows.map((r) => Math.min(r.time.loadSeconds, r.time.seconds))
   const loadSeconds = loads.reduce((s, v) => s + v, 0) / loads.length
-  const targets = rows.map((r, i) => Math.max(0, r.time.seconds - loads[i]!))
-  const weights = rows.map((r, i) => 1 / Math.max(targets[i]!, 0.01 * r.run.wallSeconds, 1e-3))
-  const matrix = rows.map((r, i) => terms.map((term) => r.run.work[stage][term] * weights[i]!))
-  const { x } = nnls(matrix, targets.map((t, i) => t * weights[i]!))
+  const points: StagePoint[] = rows.map((r, i) => {
+    const target = Math.max(0, r.time.seconds - loads[i]!)
+    return { sample: r.run.sample, work: r.run.work[stage], target, weight: 1 / Math.max(target, 0.01 * r.run.wallSeconds, 1e-3) }
+  })
+  const terms = selectTerms(allowed, points)
+  const coefficients = solve(terms, points)
+  return { stage, terms: [...terms], coefficients, loadSeconds, samples }
+}
+
+interface StagePoint {
+  sample: string
+  work: StageWork
+  /** Stage seconds less the measured load. */
+  target: number
+  /** 1/seconds: the fit is to relative error. */
+  weight: number
+}
+
+function solve(terms: readonly CostTerm[], points: readonly StagePoint[]): Record<CostTerm, number> {
+  const matrix = points.map((p) => terms.map((term) => p.work[term] * p.weight))
+  const { x } = nnls(matrix, points.map((p) => p.target * p.weight))
   const coefficients: Record<CostTerm, number> = { fixed: 0, records: 0, flops: 0, batches: 0 }
   terms.forEach((term, j) => (coefficients[term] = x[j]!))
-  return { stage, terms: [...terms], coefficients, loadSeconds, samples }
+  return coefficients
+}
+
+/**
+ * How many of the allowed terms (a prefix of the priority order) the stage keeps: the prefix whose leave-one-sample-out
+ * relative error of the stage's own seconds is least, fewer terms on a tie. A term that one sample alone carries (a
+ * per-record slope that only the one short-read sample pins) fits that sample perfectly and predicts the others
+ * badly when it is left out: cross-validation drops it, where "k − 1 terms for k samples" would keep it and
+ * extrapolate it (issue 15: 23,840 lambda frames × 1.3 ms of such a slope put 30 s of ESM-2 time that was not there).
+ */
+function selectTerms(allowed: readonly CostTerm[], points: readonly StagePoint[]): readonly CostTerm[] {
+  const samples = [...new Set(points.map((p) => p.sample))]
+  if (allowed.length <= 1 || samples.length < 3) return allowed
+  let best: { terms: readonly CostTerm[]; error: number } | null = null
+  for (let n = 1; n <= allowed.length; n++) {
+    const terms = allowed.slice(0, n)
+    let sum = 0
+    for (const sample of samples) {
+      const coefficients = solve(terms, points.filter((p) => p.sample !== sample))
+      for (const p of points.filter((q) => q.sample === sample)) {
+        const predicted = terms.reduce((s, t) => s + coefficients[t] * p.work[t], 0)
+        sum += ((predicted - p.target) * p.weight) ** 2
+      }
+    }
+    const error = Math.sqrt(sum / points.length)
+    // Relative tie margin: with exact data every adequate prefix leaves ~0, and the simplest wins.
+    if (best === null || error < best.error * (1 - 1e-6) - 1e-12) best = { terms, error }
+  }
+  return best!.terms
 }
 
 /** Fits every stage the runs measured. All runs must be at one GPU count (the caller picks it). */

@@ -37,6 +37,12 @@ export interface EmbeddingModel {
 /** How a target turns frames into GPU work. */
 export interface TargetModel {
   description: string
+  /**
+   * Processes six-frame translation is spread over, and from how many chunks: the reference pipeline's optimised mode
+   * uses a pool of `-t` (default: the machine's CPU count) processes from 20,000 chunks on (pipeline.py
+   * `translation`), serial below. Without it a sweep of small samples (all serial) charges a large sample 16× its time.
+   */
+  translation: { processes: number; fromChunks: number }
   NUCLEOTIDE_FEATURES: EmbeddingModel
   PROTEIN_FEATURES: EmbeddingModel
 }
@@ -57,11 +63,13 @@ export function runChunkLength(run: Pick<RunResult, 'command'>): number {
  * CUDA, 4,096 on CPU, DNABERT 4× that, or `--batch-tokens`), vanilla mode's per-sequence DNABERT and fair-esm 2048; the
  * real tool's v2 ESM-2 packing into 16,384 tokens and DNABERT batches of 256 (contract §3 and §1).
  */
-export function targetModel(run: Pick<RunResult, 'target' | 'mode' | 'device' | 'command'>): TargetModel {
+export function targetModel(run: Pick<RunResult, 'target' | 'mode' | 'device' | 'command'> & { environment?: { cpuCount: number } | undefined }): TargetModel {
   const modelSize = flagValue(run.command, '--model-size') === 'tiny' ? 'tiny' : flagValue(run.command, '--model-size') === 'full' ? 'full' : run.device === 'cuda' ? 'full' : 'tiny'
   const shapes = embeddingShapes(run.target, modelSize)
+  const serial = { processes: 1, fromChunks: Number.POSITIVE_INFINITY }
   if (run.target.kind === 'virnucpro') {
     return {
+      translation: serial,
       description: 'real VirNucPro v2: DNABERT-S batches of 256, ESM-2 packed into 16,384 tokens',
       NUCLEOTIDE_FEATURES: { tokenizer: 'dnabert-bpe', policy: { kind: 'fixed-count', sequences: 256 }, shape: shapes.NUCLEOTIDE_FEATURES },
       PROTEIN_FEATURES: { tokenizer: 'esm', policy: { kind: 'packed', budget: 16384 }, shape: shapes.PROTEIN_FEATURES },
@@ -69,6 +77,7 @@ export function targetModel(run: Pick<RunResult, 'target' | 'mode' | 'device' | 
   }
   if (run.mode === 'vanilla') {
     return {
+      translation: serial,
       description: `reference pipeline, vanilla mode (${modelSize} models)`,
       NUCLEOTIDE_FEATURES: { tokenizer: 'dnabert-reference', policy: { kind: 'per-sequence' }, shape: shapes.NUCLEOTIDE_FEATURES },
       PROTEIN_FEATURES: { tokenizer: 'esm', policy: { kind: 'shortest-first', budget: 2048 }, shape: shapes.PROTEIN_FEATURES },
@@ -76,7 +85,9 @@ export function targetModel(run: Pick<RunResult, 'target' | 'mode' | 'device' | 
   }
   const esmBudget = Number(flagValue(run.command, '--batch-tokens') ?? (run.device === 'cuda' ? 16384 : 4096))
   const dnaBudget = Number(flagValue(run.command, '--dnabert-batch-tokens') ?? 4 * esmBudget)
+  const processes = Number(flagValue(run.command, '-t') ?? flagValue(run.command, '--threads') ?? run.environment?.cpuCount ?? 1)
   return {
+    translation: { processes: Number.isInteger(processes) && processes > 0 ? processes : 1, fromChunks: 20_000 },
     description: `reference pipeline, optimised mode (${modelSize} models, token budgets ESM-2 ${esmBudget}, DNABERT ${dnaBudget})`,
     NUCLEOTIDE_FEATURES: { tokenizer: 'dnabert-reference', policy: { kind: 'longest-first', budget: dnaBudget }, shape: shapes.NUCLEOTIDE_FEATURES },
     PROTEIN_FEATURES: { tokenizer: 'esm', policy: { kind: 'longest-first', budget: esmBudget }, shape: shapes.PROTEIN_FEATURES },
@@ -125,7 +136,8 @@ export function embeddingWork(tokens: LengthCounts, model: EmbeddingModel): Embe
 
 /**
  * Per-stage work of a sample. `records` is the unit each stage's time follows: input records for the start-up,
- * bases for chunking and translation (they walk every base), frames for the rest.
+ * bases for chunking and translation (they walk every base; translation's divided over its process pool where the
+ * target uses one), frames for the rest.
  */
 export function stageWork(sample: SampleWork, target: TargetModel): Record<CostStage, StageWork> {
   const plain = (records: number): StageWork => ({ fixed: 1, records, flops: 0, batches: 0 })
@@ -136,7 +148,7 @@ export function stageWork(sample: SampleWork, target: TargetModel): Record<CostS
   return {
     START_UP: plain(sample.inputRecords),
     CHUNKING: plain(sample.bases),
-    TRANSLATION: plain(sample.bases),
+    TRANSLATION: plain(sample.chunks >= target.translation.fromChunks ? sample.bases / target.translation.processes : sample.bases),
     NUCLEOTIDE_SPLITTING: plain(sample.frames),
     PROTEIN_SPLITTING: plain(sample.frames),
     NUCLEOTIDE_FEATURES: embedding('NUCLEOTIDE_FEATURES'),
