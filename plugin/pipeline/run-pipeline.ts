@@ -1,9 +1,11 @@
 /**
- * Runs one pipeline execution end to end: fresh run directory, the command in its own process group, live
- * observers (state file, logs, GPU sampler, progress), timeout and Ctrl-C handling that leave nothing running,
- * and one validated RunResult (also written to `result.json`, partially as soon as a run is being stopped).
+ * Runs one pipeline execution end to end: fresh run directory, the command under the lifeline supervisor (its own
+ * process group, ended when the harness ends, however it ends), live observers (state file, logs, GPU sampler,
+ * progress), timeout and Ctrl-C handling that leave nothing running, and one validated RunResult (also written to
+ * `result.json`, partially as soon as a run is being stopped).
  */
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, existsSync, openSync } from 'node:fs'
+import path from 'node:path'
 import { execa } from 'execa'
 import type { ProgressMode } from '../config/harness-options.ts'
 import type { Environment, PythonInfo } from '../model/environment.ts'
@@ -21,9 +23,12 @@ import { runCounts, stageBreakdown } from '../metrics/stage-breakdown.ts'
 import { StateFilePoller } from '../metrics/state-file-poller.ts'
 import { classifyExit, type StopReason } from './exit-outcome.ts'
 import { stopProcessGroup, groupAlive } from './process-group.ts'
+import { identify, isSameProcessAlive, type ProcessIdentity } from './process-identity.ts'
 import { createRunDirectory, writeJsonAtomic, type RunPaths } from './run-directory.ts'
+import { readSupervisorStatus, supervisedArgv, SUPERVISOR_STATUS_FILE, type SupervisorStatus } from './supervisor.ts'
 import type { PipelineTarget, RunRequest } from './target.ts'
 
+/** Grace between SIGTERM and SIGKILL for a target that names none of its own. */
 export const DEFAULT_KILL_GRACE_SECONDS = 45
 /** Leftover workers after a normal exit get this long after SIGTERM. */
 const LEFTOVER_GRACE_MS = 5000
@@ -36,8 +41,13 @@ export interface RunOptions {
   signal?: AbortSignal
   python: PythonInfo
   environment: Environment
-  /** Seconds between SIGTERM and SIGKILL of the process group (default 45; the real tool needs ~30). */
+  /** Seconds between SIGTERM and SIGKILL of the process group (default: the target's stopGraceSeconds, else 45). */
   killGraceSeconds?: number
+  /**
+   * Processes whose end stops the run too (the supervisor polls them), e.g. the Vitest main process: a forked
+   * worker outlives a killed main process and would otherwise keep the lifeline open.
+   */
+  watch?: readonly ProcessIdentity[]
   /** State-file poll period (default 1 s). */
   statePollMs?: number
   /** For tests: a stand-in for nvidia-smi. */
@@ -51,6 +61,7 @@ interface LiveRun {
   command: string[]
   poller: StateFilePoller
   log: LogParser
+  /** The pipeline's spawn time, once the supervisor has reported it (the harness's own clock until then). */
   startedAtMs: number
   version: string | null
   opts: RunOptions
@@ -160,6 +171,17 @@ function latestGpu(sampler: GpuSampler, gpus: readonly number[]): { util: number
   }
 }
 
+/** Why the pipeline never started, or null: a missing folder, the supervisor's own report, or the supervisor failing. */
+function spawnErrorOf(cwdMissing: string | null, status: SupervisorStatus | null, exited: { exitCode?: number; signal?: string; shortMessage?: string }): string | null {
+  if (cwdMissing !== null) return cwdMissing
+  if (status?.error != null) return status.error
+  if (status?.pipeline == null) {
+    if (exited.exitCode === undefined && exited.signal === undefined) return exited.shortMessage ?? 'could not start the supervisor'
+    return `the supervisor ended before starting the pipeline (${exited.exitCode !== undefined ? `exit ${exited.exitCode}` : `signal ${exited.signal ?? '?'}`})`
+  }
+  return null
+}
+
 export async function runPipeline(target: PipelineTarget, req: RunRequest, opts: RunOptions): Promise<RunResult> {
   const paths = await createRunDirectory(opts.runsDir, req.sample.name, req.mode, req.gpus.length, req.outputDir || undefined)
   const request: RunRequest = { ...req, outputDir: paths.outputDir }
@@ -175,41 +197,64 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   const sampler = await GpuSampler.start({ intervalMs: opts.sampleIntervalMs, stageAt: stageNow, ...(opts.nvidiaSmi ? { command: opts.nvidiaSmi } : {}) })
   const display = new ProgressDisplay(`${req.sample.name} ${req.mode} ${req.gpus.length === 0 ? 'CPU' : `${req.gpus.length} GPU`}`, progressStyle(opts.progress, process.stderr.isTTY === true))
 
-  const startedAtMs = Date.now()
-  const live: LiveRun = { paths, target, req: request, command, poller, log, startedAtMs, version, opts }
+  const graceSeconds = opts.killGraceSeconds ?? target.stopGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS
+  const graceMs = graceSeconds * 1000
+  const watch = opts.watch ?? []
+  const harness = identify(process.pid)
+  const gone = watch.find((w) => !isSameProcessAlive(w))
+  if (gone !== undefined) throw new Error(`the harness process ${gone.pid} that this run belongs to has ended; not starting ${req.sample.name}`)
+  // A missing working directory would surface as the interpreter's `spawn … ENOENT`, naming the wrong file.
+  const cwdMissing = existsSync(spec.cwd) ? null : `working directory ${spec.cwd} does not exist`
+  const supervised = supervisedArgv({
+    python: opts.python.executable,
+    command,
+    graceSeconds,
+    statusFile: path.join(paths.runDir, SUPERVISOR_STATUS_FILE),
+    leftoverGraceSeconds: LEFTOVER_GRACE_MS / 1000,
+    watch,
+  })
+
+  const harnessStartedAtMs = Date.now()
+  const live: LiveRun = { paths, target, req: request, command, poller, log, startedAtMs: harnessStartedAtMs, version, opts }
   // The child writes straight to the log files (no pipe through us): workers that inherit them cannot keep the run
   // open, and the logs survive the harness dying.
   // execa accepts any file descriptor at runtime, but its types only admit numeric literals, hence the narrowing.
   const stdoutFd = openSync(paths.stdout, 'a') as 3
   const stderrFd = openSync(paths.stderr, 'a') as 4
-  const child = execa(spec.file, spec.args, {
-    cwd: spec.cwd,
+  // The supervisor's stdin is the lifeline: a pipe we never write to and never close. Only this process holds its
+  // write end (Node opens pipes close-on-exec), so the kernel closes it when we end, SIGKILL included, and the
+  // supervisor then stops the pipeline's group. `detached` keeps a terminal's Ctrl-C from reaching it directly:
+  // the harness decides (SIGTERM to the supervisor, which applies the grace period).
+  const child = execa(supervised.file, supervised.args, {
+    cwd: cwdMissing === null ? spec.cwd : paths.runDir,
     env: spec.env,
     extendEnv: true,
     detached: true,
-    stdin: 'ignore',
+    stdin: 'pipe',
     stdout: stdoutFd,
     stderr: stderrFd,
     reject: false,
-    // The group is stopped by the harness (SIGTERM, grace, SIGKILL); execa's own kill would hit only the leader.
+    // The group is stopped by the supervisor (SIGTERM, grace, SIGKILL); execa's own kill would add a second policy.
     cleanup: false,
   })
-  const pgid = child.pid
-  // The process group id lets anyone check afterwards that nothing of the run is left (`ps -eo pgid`).
-  await writeJsonAtomic(paths.command, { command, env: spec.env, cwd: spec.cwd, request, pgid: pgid ?? null })
+  if (cwdMissing !== null) child.kill('SIGKILL')
+  // Who started what, with start times against pid reuse: the next harness run ends whatever a dead one left.
+  const supervisor = child.pid === undefined ? null : identify(child.pid)
+  await writeJsonAtomic(paths.command, { command, env: spec.env, cwd: spec.cwd, request, harness, supervisor, graceSeconds })
   poller.start()
   for (const f of followers) f.start()
 
   let stoppedBy: StopReason | null = null
   let receivedSignal: NodeJS.Signals | null = null
   let stopping: Promise<unknown> = Promise.resolve()
-  const graceMs = (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000
   const stop = (reason: StopReason): void => {
-    if (stoppedBy !== null || pgid === undefined) return
+    if (stoppedBy !== null || supervisor === null) return
     stoppedBy = reason
     // Record what is known now, in case the harness itself is killed during the grace period.
     const partial = buildResult(live, { endedAtMs: Date.now(), exitCode: null, signal: null, stoppedBy: reason, spawnError: null, extraFindings: [], gpu: { status: 'unavailable', reason: 'run interrupted before sampling finished' } })
-    stopping = Promise.all([writeJsonAtomic(paths.result, partial).catch(() => undefined), stopProcessGroup(pgid, graceMs)])
+    // The supervisor owns the stop sequence (group SIGTERM, grace, SIGKILL): it finishes it even if we die meanwhile.
+    child.kill('SIGTERM')
+    stopping = writeJsonAtomic(paths.result, partial).catch(() => undefined)
   }
   const timer = setTimeout(() => stop('timeout'), opts.timeoutSeconds * 1000)
   const onAbort = (): void => stop('abort')
@@ -223,21 +268,33 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   process.on('SIGTERM', onSignal)
   const ticker = setInterval(() => {
     const gpu = latestGpu(sampler, req.gpus)
-    display.update({ stage: currentStage(poller.state) ?? log.summary().currentStage, elapsedMs: Date.now() - startedAtMs, gpuUtilPct: gpu.util, gpuMemGiB: gpu.memGiB })
+    display.update({ stage: currentStage(poller.state) ?? log.summary().currentStage, elapsedMs: Date.now() - harnessStartedAtMs, gpuUtilPct: gpu.util, gpuMemGiB: gpu.memGiB })
   }, 1000)
   ticker.unref()
 
   const exited = await child
   closeSync(stdoutFd)
   closeSync(stderrFd)
-  const endedAtMs = Date.now()
+  const supervisorEndedAtMs = Date.now()
   await stopping
+  const status = await readSupervisorStatus(paths.runDir)
+  const pgid = status?.pipeline?.pgid
   const extraFindings: LogFinding[] = []
-  if (pgid !== undefined && stoppedBy === null && groupAlive(pgid)) {
+  if (pgid !== undefined && groupAlive(pgid)) {
+    // Only if the supervisor itself died early (it stops leftovers before it exits): nothing of the run may outlive it.
+    await stopProcessGroup(pgid, graceMs)
+    extraFindings.push({ severity: 'warning', code: 'leftover-processes', message: 'processes of the run outlived the supervisor and were stopped by the harness' })
+  } else if (status?.leftovers != null && stoppedBy === null) {
     // Workers outliving their parent would hold GPUs into the next run.
-    await stopProcessGroup(pgid, LEFTOVER_GRACE_MS)
-    extraFindings.push({ severity: 'warning', code: 'leftover-processes', message: 'processes of the run outlived the pipeline and were stopped by the harness' })
+    extraFindings.push({ severity: 'warning', code: 'leftover-processes', message: 'processes of the run outlived the pipeline and were stopped by the supervisor' })
   }
+  if (status?.stop != null && stoppedBy === null) stoppedBy = 'signal'
+  // Wall time as before the supervisor: from the pipeline's spawn to its leader's exit, both taken next to the
+  // system calls (the supervisor's own start-up and its clean-up of leftovers are not the pipeline's time).
+  const startedAtMs = status?.pipeline?.spawnedAtMs ?? harnessStartedAtMs
+  const endedAtMs = status?.exit?.atMs ?? supervisorEndedAtMs
+  live.startedAtMs = startedAtMs
+  if (pgid !== undefined) await writeJsonAtomic(paths.command, { command, env: spec.env, cwd: spec.cwd, request, harness, supervisor, graceSeconds, pgid, pipeline: status?.pipeline ?? null })
   clearTimeout(timer)
   clearInterval(ticker)
   opts.signal?.removeEventListener('abort', onAbort)
@@ -247,11 +304,11 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   await Promise.all([...followers.map((f) => f.stop()), poller.stop()])
   const sampled = await sampler.stop()
   const gpu = await finishTelemetry(live, sampled, endedAtMs)
-  const spawnError = exited.exitCode === undefined && exited.signal === undefined ? (exited.shortMessage ?? 'unknown error') : null
+  const spawnError = spawnErrorOf(cwdMissing, status, exited)
   const result = buildResult(live, {
     endedAtMs,
-    exitCode: exited.exitCode ?? null,
-    signal: exited.signal ?? null,
+    exitCode: status?.exit ? status.exit.code : (exited.exitCode ?? null),
+    signal: status?.exit ? status.exit.signal : (exited.signal ?? null),
     stoppedBy,
     spawnError,
     extraFindings,
