@@ -1,3 +1,4 @@
+import { requirePath } from '../config/check-paths.ts'
 import { bench, describe, expect } from 'vitest'
 import type { CaseKind } from '../model/case-result.ts'
 import { benchTaskHandle, lastDeclaredTask } from '../vitest/task-handle.ts'
@@ -43,6 +44,7 @@ function gpuLabel(count: number): string {
  * unavailable.
  */
 function declareRuns(kind: CaseKind, title: string, counts: number[], options: BenchmarkOptions, params: Record<string, string | number | boolean | null>, cpuFallback = true): void {
+  if (options.projectTo !== undefined) requirePath(`projectTo of "${title}"`, options.projectTo, 'file')
   const session = new CaseSession({ title, kind, file: callerFile(), sample: options.sample, params, ...(options.projectTo === undefined ? {} : { projectTo: options.projectTo }) })
   const available = CaseSession.availableGpus().length
   const repeats = repeatsFrom(options)

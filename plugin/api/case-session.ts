@@ -162,9 +162,10 @@ export class CaseSession {
       timeoutSeconds: config.timeoutSeconds,
       sampleIntervalMs: config.sampleIntervalMs,
       progress: config.progress,
-      killGraceSeconds: config.killGraceSeconds,
+      ...(config.killGraceSeconds === undefined ? {} : { killGraceSeconds: config.killGraceSeconds }),
       python,
       environment,
+      ...(context.mainProcess === undefined ? {} : { watch: [context.mainProcess] }),
     })
     const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration) }
     this.runs.push(result)

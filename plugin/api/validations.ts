@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { describe, expect, test, type TestContext } from 'vitest'
+import { requirePath } from '../config/check-paths.ts'
 import { compareOutputs, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
 import type { Comparison, Verdict } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
@@ -68,6 +69,7 @@ async function announce(comparison: Comparison, context: TestContext, handle: Ta
 
 /** The optimised pipeline on a committed sample must match the committed vanilla reference. */
 export function validateAgainstReference(title: string, options: ValidationOptions & { reference: string }): void {
+  requirePath(`reference of "${title}"`, options.reference, 'directory')
   const file = callerFile()
   test(title, async (context) => {
     const like = await settingsOf(options.reference)
@@ -89,6 +91,7 @@ export interface FaultExpectation {
 
 /** An injected fault of the reference pipeline must be caught with the right verdict and a message naming it. */
 export function expectFaultCaught(fault: string, options: ValidationOptions & { reference: string; expect: FaultExpectation }): void {
+  requirePath(`reference of fault case ${fault}`, options.reference, 'directory')
   const file = callerFile()
   test(`catches injected fault ${fault}`, async (context) => {
     const like = await settingsOf(options.reference)

@@ -10,3 +10,4 @@ export type {
   ThresholdsOverride,
 } from './harness-options.ts'
 export { ENV_OVERRIDES, applyEnvOverrides } from './env-overrides.ts'
+export { checkConfigPaths, requirePath, pathProblem } from './check-paths.ts'

@@ -5,7 +5,8 @@ import { summariseSuite } from '../analysis/summary.ts'
 import type { CaseResult } from '../model/case-result.ts'
 import type { Environment } from '../model/environment.ts'
 import type { Thresholds, Warning } from '../model/thresholds.ts'
-import { parseReport, REPORT_SCHEMA_VERSION, type Report, type ReportCase } from './schema.ts'
+import type { AbandonedRun } from '../model/abandoned-run.ts'
+import { parseReport, REPORT_SCHEMA_VERSION, type Interruption, type Report, type ReportCase } from './schema.ts'
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
@@ -21,6 +22,9 @@ export interface BuildReportInput {
   cases: readonly CaseResult[]
   /** The real-sample manifest for a case, when it has one. */
   manifestFor?: (caseResult: CaseResult) => ManifestLike | undefined
+  /** Set when the suite was stopped before its end. */
+  interruption?: Interruption | null
+  abandonedRuns?: readonly AbandonedRun[]
 }
 
 function warningKey(w: Warning): string {
@@ -68,7 +72,9 @@ export function buildReport(input: BuildReportInput): Report {
     warnings: unique,
     validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),
-    summary: summariseSuite(cases, unique.length, input.strict),
+    summary: summariseSuite(cases, unique.length, input.strict, input.interruption ? 'interrupted' : input.complete ? 'complete' : 'running'),
+    interruption: input.interruption ?? null,
+    abandonedRuns: [...(input.abandonedRuns ?? [])],
   }
   return parseReport(report, `report for suite "${input.suite}"`)
 }

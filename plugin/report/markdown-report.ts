@@ -9,6 +9,8 @@ const STATUS_LINE: Record<Report['summary']['status'], string> = {
   pass: '✅ pass',
   'pass-with-warnings': '⚠️ pass with warnings',
   fail: '❌ fail',
+  running: '⏳ running (cases so far)',
+  interrupted: '⛔ interrupted',
 }
 
 function cell(text: string | number): string {
@@ -246,17 +248,42 @@ export class MarkdownReport implements ReportFormatter {
   }
 }
 
+/** What was running and what had finished when the suite was stopped. */
+function interruptionSection(report: Report): string[] {
+  const i = report.interruption
+  if (i === null) return []
+  const lines = ['## Interrupted', '', `${i.reason} at ${new Date(i.atMs).toISOString()}${i.signal === null ? '' : ` (${i.signal})`}.`, '']
+  lines.push(`Running then (${i.running.length}):`, '', ...(i.running.length ? i.running.map((t) => `- ${t}`) : ['- nothing']), '')
+  lines.push(`Finished by then (${i.finished.length}):`, '', ...(i.finished.length ? i.finished.map((t) => `- ${t}`) : ['- nothing']), '')
+  return lines
+}
+
+function abandonedSection(report: Report): string[] {
+  if (report.abandonedRuns.length === 0) return []
+  return [
+    '## Abandoned runs of earlier sessions',
+    '',
+    table(
+      ['Run folder', 'Harness pid', 'Processes ended', 'What it shows'],
+      report.abandonedRuns.map((r) => [r.runDir, r.harnessPid ?? '—', r.endedPids.length ? r.endedPids.join(' ') : 'none alive', r.note]),
+    ),
+    '',
+  ]
+}
+
 export function renderMarkdown(report: Report, context: RenderContext): string {
   const s = report.summary
   const lines = [
     `# VirNucPro ${report.suite} report`,
     '',
-    `**Status: ${STATUS_LINE[s.status]}**${report.complete ? '' : ' · ⏳ incomplete (still running, crashed or interrupted: cases so far)'}`,
+    `**Status: ${STATUS_LINE[s.status]}**${report.complete || s.status === 'running' ? '' : ' · ⏳ incomplete (crashed or interrupted: cases so far)'}`,
     '',
     `Environment: ${environmentLine(report)}`,
     '',
     `Created ${report.createdAt}.`,
     '',
+    ...interruptionSection(report),
+    ...abandonedSection(report),
     '## Summary',
     '',
   ]

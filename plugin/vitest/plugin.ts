@@ -1,7 +1,9 @@
 /// <reference types="vitest/config" />
 import type { Plugin } from 'vite'
+import { checkConfigPaths } from '../config/check-paths.ts'
 import { resolveConfig, detectGpus } from '../pipeline/index.ts'
 import { HarnessReporter } from '../report/vitest-reporter.ts'
+import { identify } from '../pipeline/process-identity.ts'
 import type { HarnessContext } from './context.ts'
 
 /**
@@ -29,6 +31,7 @@ export function virnucproHarness(options: Record<string, unknown> = {}): Plugin 
     name: 'virnucpro-harness',
     async configureVitest({ vitest, project }) {
       const config = resolveConfig(options, process.env)
+      checkConfigPaths(config, process.env)
       const mode = vitest.config.mode === 'benchmark' ? 'benchmark' : 'test'
       const detected = config.gpus === 'auto' ? (await detectGpus()).map((gpu) => gpu.index) : config.gpus
       const context: HarnessContext = {
@@ -37,6 +40,7 @@ export function virnucproHarness(options: Record<string, unknown> = {}): Plugin 
         gpus: detected,
         mode,
         reportsDir: config.reportsDir,
+        mainProcess: identify(process.pid),
       }
       project.provide('virnucpro', context)
       const marked = vitest as unknown as { [INSTALLED]?: true }
