@@ -3,6 +3,7 @@ import type { Plugin } from 'vite'
 import { checkConfigPaths } from '../config/check-paths.ts'
 import { resolveConfig, detectGpus } from '../pipeline/index.ts'
 import { HarnessReporter } from '../report/vitest-reporter.ts'
+import { startRunsHousekeeping } from './runs-housekeeping.ts'
 import { identify } from '../pipeline/process-identity.ts'
 import type { HarnessContext } from './context.ts'
 
@@ -46,7 +47,10 @@ export function virnucproHarness(options: Record<string, unknown> = {}): Plugin 
       const marked = vitest as unknown as { [INSTALLED]?: true }
       if (marked[INSTALLED]) return
       marked[INSTALLED] = true
+      // Once per harness run, before any worker starts: what killed earlier runs left behind, and the disk bound.
+      const housekeeping = await startRunsHousekeeping(config)
       const reporter = new HarnessReporter({
+        abandonedRuns: housekeeping.abandoned,
         reportsDir: config.reportsDir,
         sessionId,
         suite: mode === 'benchmark' ? 'bench' : 'test',
@@ -57,9 +61,9 @@ export function virnucproHarness(options: Record<string, unknown> = {}): Plugin 
       if (mode === 'benchmark') {
         const benchmark = vitest.config.benchmark
         if (benchmark === undefined) throw new Error('virnucpro: Vitest is in benchmark mode but has no benchmark config')
-        benchmark.reporters = [...toList(benchmark.reporters), reporter]
+        benchmark.reporters = [...toList(benchmark.reporters), reporter, housekeeping.reporter]
       } else {
-        vitest.config.reporters.push(reporter)
+        vitest.config.reporters.push(reporter, housekeeping.reporter)
       }
     },
   }
