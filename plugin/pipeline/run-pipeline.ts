@@ -153,6 +153,7 @@ async function finishTelemetry(live: LiveRun, sampled: SamplerResult, endedAtMs:
     source: sampled.source,
     samplerCpuPercent: sampled.cpuPercent,
     timelinePath,
+    samplingGap: sampled.gap,
   })
 }
 

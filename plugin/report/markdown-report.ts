@@ -228,6 +228,11 @@ function methodSection(report: Report): string[] {
     intervals.length > 0
       ? `- **GPU metrics** were sampled by nvidia-smi every ${intervals.join(', ')}; utilisation is "percent of time a kernel was running", averaged over the embedding stages (DNABERT-S + ESM-2).`
       : '- **GPU metrics**: no GPU samples in this report.',
+    ...report.cases.flatMap((c) => c.runs).flatMap((r) =>
+      r.gpu.status === 'sampled' && r.gpu.samplingGap != null
+        ? [`- **GPU samples missing** in run ${r.id} from ${new Date(r.gpu.samplingGap.fromMs).toISOString()} (${((r.gpu.samplingGap.fromMs - r.startedAtMs) / 1000).toFixed(1)} s into the run) to its end: ${r.gpu.samplingGap.reason}; its GPU figures cover the time before only.`]
+        : [],
+    ),
     '- **Speedup** S(n) = T(1)/T(n) of median wall times; efficiency S(n)/n. Rows marked *projected* use Amdahl\'s law with the serial fraction f fitted by least squares (on 1/S) to the measured speedups.',
     '- **Real-sample projections** use the measured per-stage-group throughput (records/s, model load counted once) × the sample manifest\'s sequence count, plus the measured start-up overhead; each row names its basis and assumptions.',
     `- **Thresholds** are soft: a miss is a warning${report.strict ? ' (strict mode: warnings fail the suite)' : ''}; a failed case is a failure.`,
