@@ -33,7 +33,7 @@ describe('planRetention', () => {
     const ptOnly = planRetention(folders, { keepRuns: 10, keepFailedRuns: 10, maxBytes: 75 * MiB })
     expect(ptOnly.actions.map((a) => [a.kind, path.basename(a.dir)])).toEqual([['delete-pt', '2026-12-01T10-00-01-run']])
     expect(ptOnly.bytesAfter).toBe(74 * MiB)
-    const tight = planRetention(folders, { keepRuns: 10, keepFailedRuns: 10, maxBytes: 52 * MiB })
+    const tight = planRetention(folders, { keepRuns: 10, keepFailedRuns: 10, maxBytes: 50 * MiB })
     expect(tight.actions.map((a) => [a.kind, path.basename(a.dir)])).toEqual([
       ['delete-pt', '2026-12-01T10-00-01-run'],
       ['delete-pt', '2026-12-01T10-00-03-run'],
