@@ -33,6 +33,8 @@ export interface HarnessReporterOptions {
 }
 
 const CaseMetaSchema = z.object({ caseId: z.string().min(1) })
+/** How Vitest 4.1's pool reports a worker that was killed or crashed (cli-api: emitUnexpectedExit, pool errors). */
+const WORKER_DIED = /Worker exited unexpectedly|\[vitest-pool\]: Worker \S+ emitted error/
 
 interface SeenTest {
   caseId: string | null
@@ -57,6 +59,7 @@ export class HarnessReporter implements Reporter {
   // --- interruption (issue 17): which tests are running, so a stopped suite can say what it was doing ---
   private readonly running = new Map<string, string>()
   private readonly finished: string[] = []
+  private readonly done = new Set<string>()
   private interruption: Interruption | null = null
   private removeSignalListener: (() => void) | null = null
 
@@ -80,7 +83,8 @@ export class HarnessReporter implements Reporter {
   }
 
   onTestCaseReady(testCase: TestCase): void {
-    this.running.set(testCase.id, testCase.fullName)
+    // Vitest may deliver 'ready' after the result of a fast test (both come in one batch of task updates).
+    if (!this.done.has(testCase.id)) this.running.set(testCase.id, testCase.fullName)
   }
 
   private interruptionNow(signal: string | null, reason: string): Interruption {
@@ -116,6 +120,7 @@ export class HarnessReporter implements Reporter {
     const meta = CaseMetaSchema.safeParse((testCase.meta() as Record<string, unknown>)['virnucpro'])
     const result = testCase.result()
     this.running.delete(testCase.id)
+    this.done.add(testCase.id)
     this.finished.push(`${testCase.fullName}: ${result.state}`)
     this.seen.set(testCase.id, {
       caseId: meta.success ? meta.data.caseId : null,
@@ -135,8 +140,10 @@ export class HarnessReporter implements Reporter {
   async onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
     this.removeSignalListener?.()
     // Tests that started and never finished mean a worker died or the run was cancelled: not a complete suite.
-    if (this.interruption === null && (reason === 'interrupted' || this.running.size > 0)) {
-      this.interruption = this.interruptionNow(null, reason === 'interrupted' ? 'Vitest cancelled the run' : 'tests started but never finished (a worker died)')
+    const workerDied = [...unhandledErrors.map(errorText), ...[...this.seen.values()].flatMap((t) => t.errors)].some((m) => WORKER_DIED.test(m))
+    if (this.interruption === null && (reason === 'interrupted' || this.running.size > 0 || workerDied)) {
+      const why = reason === 'interrupted' ? 'Vitest cancelled the run' : workerDied ? 'a Vitest worker died (killed or crashed) while tests ran' : 'tests started but never finished (a worker died)'
+      this.interruption = this.interruptionNow(null, why)
     }
     const final = await this.schedule(reason !== 'interrupted', unhandledErrors)
     if (final === null) {
