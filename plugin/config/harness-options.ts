@@ -53,14 +53,20 @@ export const HarnessOptionsSchema = z
     sampleIntervalMs: PositiveInt.min(50, 'at least 50 ms (nvidia-smi cannot sample faster)').default(500),
     runsDir: z.string().min(1).default('.runs'),
     /**
-     * Bounds on runsDir, applied at start and after every test: the newest `keepRuns` successful runs and
+     * Bounds on runsDir (and on the case store's sessions), applied at start and after every test: the newest `keepRuns` successful runs and
      * `keepFailedRuns` failed/interrupted ones are kept whole; over `maxMiB`, `.pt` intermediates of successful runs go
      * first, then whole runs, oldest first (plugin/pipeline/retention-plan.ts).
      */
     retention: z
-      .object({ keepRuns: PositiveInt.default(10), keepFailedRuns: PositiveInt.default(20), maxMiB: z.number().positive().default(4096) })
+      .object({
+        keepRuns: PositiveInt.default(10),
+        keepFailedRuns: PositiveInt.default(20),
+        maxMiB: z.number().positive().default(4096),
+        /** Case-store sessions (`<reportsDir>/.cases/<session>/`) kept, newest first; reports are rebuilt from them. */
+        keepSessions: PositiveInt.default(20),
+      })
       .strict()
-      .default({ keepRuns: 10, keepFailedRuns: 20, maxMiB: 4096 }),
+      .default({ keepRuns: 10, keepFailedRuns: 20, maxMiB: 4096, keepSessions: 20 }),
     reportsDir: z.string().min(1).default('reports'),
     timeoutSeconds: z.number().positive().default(SIX_HOURS_S),
     /**

@@ -3,12 +3,30 @@
  * their processes ended and listed once; retention keeps the folder within its bounds at start and after every
  * finished test (runs in progress are never touched).
  */
-import { resolve } from 'node:path'
+import { readdir, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { Reporter } from 'vitest/node'
 import type { HarnessConfig } from '../config/harness-options.ts'
 import type { AbandonedRun } from '../model/abandoned-run.ts'
 import { applyRetention } from '../pipeline/retention.ts'
 import { collectAbandonedRuns, formatAbandonedRuns } from '../pipeline/stale-runs.ts'
+
+/**
+ * Keeps the newest `keep` case-store sessions (their names start with the session's ISO time stamp). The running
+ * session is created later, by the first finished case, so it is never among those removed.
+ */
+export async function pruneCaseSessions(reportsDir: string, keep: number): Promise<string[]> {
+  const dir = join(reportsDir, '.cases')
+  let names: string[]
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+  } catch {
+    return []
+  }
+  const old = names.slice(0, Math.max(0, names.length - keep))
+  for (const name of old) await rm(join(dir, name), { recursive: true, force: true })
+  return old
+}
 
 export interface RunsHousekeeping {
   abandoned: AbandonedRun[]
@@ -40,6 +58,7 @@ export async function startRunsHousekeeping(config: HarnessConfig, log: (text: s
     return queue
   }
   await retain()
+  await pruneCaseSessions(resolve(config.reportsDir), config.retention.keepSessions).catch(() => undefined)
   return {
     abandoned,
     reporter: {
