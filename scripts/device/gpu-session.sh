@@ -65,7 +65,7 @@ if want lifeline; then
   main=$!
   run=""
   for _ in $(seq 1 600); do
-    run=$(ls -td .runs/*/ 2>/dev/null | head -1)
+    run=$(ls -t .runs/*/command.json 2>/dev/null | head -1 | xargs -r dirname)
     [ -n "$run" ] && [ -f "$run/supervisor.json" ] && grep -q "Stage 5" "$run/stdout.log" "$run/stderr.log" 2>/dev/null && break
     sleep 1
   done
