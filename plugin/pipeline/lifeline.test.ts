@@ -82,6 +82,8 @@ describe('supervisor.py', () => {
     const dir = freshDir()
     const { child, status } = supervise(dir, ['--grace', '1'], ['--hang-at', 'CHUNKING', '--ignore-sigterm'])
     const up = await pipelineUp(status)
+    // The fake ignores SIGTERM from before it writes its state file on.
+    await until('the fake to ignore SIGTERM', () => existsSync(path.join(dir, 'out', '.checkpoints', 'pipeline_state.json')))
     child.kill('SIGTERM') // a harness timeout, or scancel
     await child
     const final = statusOf(status)

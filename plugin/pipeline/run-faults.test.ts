@@ -27,6 +27,18 @@ function options(extra: Partial<RunOptions> = {}): RunOptions {
   return { runsDir, timeoutSeconds: 60, sampleIntervalMs: 100, progress: 'off', python: TEST_PYTHON, environment, statePollMs: 50, nvidiaSmi: '/nonexistent/nvidia-smi', ...extra }
 }
 
+describe('the supervisor does not change what is measured', () => {
+  it('takes wall time from the pipeline\'s spawn to its exit, as the supervisor saw them (not its own start-up)', async () => {
+    const result = await runPipeline(new FakeTarget(), fakeRequest(['--stage-seconds', '0.02']), options())
+    const status = JSON.parse(readFileSync(path.join(result.runDir, 'supervisor.json'), 'utf8')) as { supervisor: { startedAtMs: number }; pipeline: { spawnedAtMs: number }; exit: { atMs: number } }
+    expect(result.startedAtMs).toBe(status.pipeline.spawnedAtMs)
+    expect(result.endedAtMs).toBe(status.exit.atMs)
+    expect(result.wallSeconds).toBe((status.exit.atMs - status.pipeline.spawnedAtMs) / 1000)
+    expect(status.pipeline.spawnedAtMs).toBeGreaterThanOrEqual(status.supervisor.startedAtMs)
+    expect(readFileSync(result.logs.stdout, 'utf8')).toContain('PIPELINE SUMMARY') // output still lands in stdout.log
+  })
+})
+
 describe('faults during a run', () => {
   it('goes on when the GPU sampler dies mid-run, and says from when samples are missing', async () => {
     // A fake nvidia-smi on PATH that dies after 0.6 s, as a sampler lost to a driver reset would.

@@ -85,6 +85,8 @@ class Supervisor:
     def __init__(self, args):
         self.args = args
         self.child = None
+        self.exited_at = None  # when poll() first saw the command gone
+        self.wakeup = None  # read end of the self-pipe that SIGCHLD (and every other handled signal) writes to
         self.stop_requested = None  # why the group must be stopped, set from signal handlers or the watch loop
         self.status = {
             "schema": "virnucpro-supervisor/1",
@@ -138,17 +140,22 @@ class Supervisor:
         return True
 
     def lifeline_closed(self, timeout):
-        """Waits up to timeout seconds on the lifeline; True once it is closed (EOF or error)."""
-        if self.args.lifeline != "stdin":
-            time.sleep(timeout)
-            return False
+        """Waits up to timeout seconds on the lifeline, returning early on any signal (SIGCHLD: the command exited,
+        so its exit time is taken at once, not up to a poll period late); True once the lifeline is closed."""
+        watched = [self.wakeup] + ([0] if self.args.lifeline == "stdin" else [])
         try:
-            ready, _, _ = select.select([0], [], [], timeout)
+            ready, _, _ = select.select(watched, [], [], timeout)
         except (OSError, ValueError):
-            return True
+            return self.args.lifeline == "stdin"
         except InterruptedError:
             return False
-        if not ready:
+        if self.wakeup in ready:
+            try:
+                while os.read(self.wakeup, 512):
+                    pass
+            except (BlockingIOError, OSError):
+                pass
+        if 0 not in ready:
             return False
         try:
             data = os.read(0, 4096)
@@ -158,6 +165,14 @@ class Supervisor:
             return True
         return data == b""  # the owner never writes; bytes are ignored, EOF means it is gone
 
+    def poll_exit(self):
+        """True while the command runs; notes the moment its exit is first seen."""
+        if self.child.poll() is None:
+            return True
+        if self.exited_at is None:
+            self.exited_at = now_ms()
+        return False
+
     def watched_gone(self):
         for w in self.args.watch:
             start = proc_start_time(w["pid"])
@@ -166,6 +181,11 @@ class Supervisor:
         return None
 
     def run(self):
+        self.wakeup, wakeup_w = os.pipe()
+        os.set_blocking(self.wakeup, False)
+        os.set_blocking(wakeup_w, False)
+        signal.set_wakeup_fd(wakeup_w)
+        signal.signal(signal.SIGCHLD, lambda _s, _f: None)  # a handler, so SIGCHLD reaches the wakeup pipe
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self.on_signal)
         set_parent_death_signal(signal.SIGTERM)
@@ -174,12 +194,11 @@ class Supervisor:
         if not self.spawn():
             return 127
         lifeline_open = True
-        while self.child.poll() is None and self.stop_requested is None:
-            if lifeline_open and self.lifeline_closed(POLL_SECONDS):
+        while self.poll_exit() and self.stop_requested is None:
+            if self.lifeline_closed(POLL_SECONDS) and lifeline_open:
                 lifeline_open = False
+                self.args.lifeline = "none"  # EOF stays readable: stop watching it
                 self.stop_requested = "lifeline closed (owner ended)"
-            elif not lifeline_open:
-                time.sleep(POLL_SECONDS)
             if self.stop_requested is None:
                 self.stop_requested = self.watched_gone()
         if self.child.returncode is None:
@@ -197,17 +216,18 @@ class Supervisor:
         signal_group(pgid, signal.SIGTERM)
         deadline = time.time() + self.args.grace
         while time.time() < deadline:
-            if self.child.poll() is not None and not group_alive(pgid):
+            if not self.poll_exit() and not group_alive(pgid):
                 return
             time.sleep(0.1)
-        if self.child.poll() is None or group_alive(pgid):
+        if self.poll_exit() or group_alive(pgid):
             signal_group(pgid, signal.SIGKILL)
             self.status["stop"]["killed"] = True
             self.status["stop"]["killedAtMs"] = now_ms()
 
     def record_exit(self):
         code = self.child.wait()
-        exited = {"code": code if code >= 0 else None, "signal": signal.Signals(-code).name if code < 0 else None, "atMs": now_ms()}
+        at = self.exited_at if self.exited_at is not None else now_ms()
+        exited = {"code": code if code >= 0 else None, "signal": signal.Signals(-code).name if code < 0 else None, "atMs": at}
         self.status["exit"] = exited
 
     def stop_leftovers(self):
