@@ -9,7 +9,7 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 import { AbandonedRunSchema, type AbandonedRun } from '../model/abandoned-run.ts'
-import { groupMembers, isSameProcessAlive } from './process-identity.ts'
+import { groupMembers, isSameProcessAlive, processStartTime } from './process-identity.ts'
 import { writeJsonAtomic } from './run-directory.ts'
 import { readSupervisorStatus, type SupervisorStatus } from './supervisor.ts'
 
@@ -22,7 +22,6 @@ const IdentitySchema = z.object({ pid: z.number().int().positive(), startTime: z
 const CommandRecordSchema = z.object({
   harness: IdentitySchema.optional(),
   supervisor: IdentitySchema.nullable().optional(),
-  pgid: z.number().int().positive().optional(),
 })
 type CommandRecord = z.infer<typeof CommandRecordSchema>
 
@@ -75,12 +74,26 @@ function describe(status: SupervisorStatus | null): string {
   return 'the supervisor started but the pipeline never did'
 }
 
+/**
+ * Whether group `pgid` is still the run's: its leader alive with the recorded start time, or, with the leader gone,
+ * members that all started after it (Linux never hands out a pid that is still a group's id, so a new group with
+ * this id needs the old one to have emptied first; its members would then have started after the new leader).
+ */
+function runsStill(pgid: number, leaderStart: number): boolean {
+  const leader = processStartTime(pgid)
+  if (leader !== null) return leader === leaderStart
+  const members = groupMembers(pgid)
+  return members.length > 0 && members.every((pid) => (processStartTime(pid) ?? -1) >= leaderStart)
+}
+
 /** Ends what is left of a stale run: its supervisor and every process of its pipeline group. Returns the pids ended. */
 async function endLeftovers(command: CommandRecord | undefined, status: SupervisorStatus | null): Promise<number[]> {
   const supervisor = status?.supervisor ?? command?.supervisor ?? null
-  const pgid = status?.pipeline?.pgid ?? command?.pgid ?? null
+  // Only a group recorded with its leader's start time is touched: a bare pgid (older folders) may name someone else's
+  // group by now.
+  const pipeline = status?.pipeline ?? null
+  const pgid = pipeline !== null && pipeline.startTime !== null && runsStill(pipeline.pgid, pipeline.startTime) ? pipeline.pgid : null
   const pids = new Set<number>()
-  // Linux never hands out a pid that is still some group's id, so live members of the recorded group are this run's.
   const members = pgid === null ? [] : groupMembers(pgid)
   for (const pid of members) pids.add(pid)
   const supervisorAlive = supervisor !== null && isSameProcessAlive(supervisor)
