@@ -156,6 +156,7 @@ export const CaseAnalysisSchema = z.object({
 })
 export type CaseAnalysis = z.infer<typeof CaseAnalysisSchema>
 
-export const SummaryStatusSchema = z.enum(['pass', 'pass-with-warnings', 'fail'])
+/** 'running': a live rewrite while the suite goes on; 'interrupted': stopped before it ended (never a pass). */
+export const SummaryStatusSchema = z.enum(['pass', 'pass-with-warnings', 'fail', 'running', 'interrupted'])
 export type SummaryStatus = z.infer<typeof SummaryStatusSchema>
 

@@ -1,4 +1,5 @@
 import { relative } from 'node:path'
+import { requirePath } from '../config/check-paths.ts'
 import { bench, describe, expect } from 'vitest'
 import type { HarnessConfig } from '../config/harness-options.ts'
 import type { CaseKind } from '../model/case-result.ts'
@@ -48,6 +49,7 @@ function gpuLabel(count: number): string {
  * unavailable.
  */
 function declareRuns(kind: CaseKind, title: string, counts: number[], options: BenchmarkOptions, params: Record<string, string | number | boolean | null>, cpuFallback = true): void {
+  if (options.projectTo !== undefined) requirePath(`projectTo of "${title}"`, manifestPathOf(options.projectTo), 'file')
   const session = new CaseSession({ title, kind, file: callerFile(), sample: options.sample, params, ...(options.projectTo === undefined ? {} : { projectTo: manifestPathOf(options.projectTo) }) })
   const available = CaseSession.availableGpus().length
   const repeats = repeatsFor(options, harnessConfig())

@@ -59,6 +59,8 @@ export class HarnessServices {
     /** Physical GPU indices the machine offers (after the `gpus` option), found once in the main process. */
     readonly gpus: readonly number[],
     readonly sessionId: string,
+    /** The Vitest main process (pid and start time), whose end must end every run of this worker. */
+    readonly mainProcess?: { pid: number; startTime: number | null },
   ) {}
 
   get onGpu(): boolean {
@@ -117,11 +119,13 @@ export class HarnessServices {
       timeoutSeconds: this.config.timeoutSeconds,
       sampleIntervalMs: this.config.sampleIntervalMs,
       progress: this.config.progress,
-      killGraceSeconds: this.config.killGraceSeconds,
+      ...(this.config.killGraceSeconds === undefined ? {} : { killGraceSeconds: this.config.killGraceSeconds }),
       leftoverGraceSeconds: this.config.leftoverGraceSeconds,
       python,
       environment,
       launcher: createLauncher(this.config, group === undefined ? {} : { group }),
+      // A forked worker outlives a killed Vitest main process: the supervisor watches the main process too.
+      ...(this.mainProcess === undefined ? {} : { watch: [this.mainProcess] }),
     }
   }
 }
@@ -137,6 +141,6 @@ export function harnessServices(): HarnessServices {
   const context = harnessContext()
   const key = `${context.sessionId}|${JSON.stringify(context.options)}|${context.gpus.join(',')}`
   const registry = globalThis as Registry
-  if (registry[SERVICES]?.key !== key) registry[SERVICES] = { key, services: new HarnessServices(harnessConfig(), context.gpus, context.sessionId) }
+  if (registry[SERVICES]?.key !== key) registry[SERVICES] = { key, services: new HarnessServices(harnessConfig(), context.gpus, context.sessionId, context.mainProcess) }
   return registry[SERVICES].services
 }

@@ -3,7 +3,7 @@
  * consumer receives the value (the `repeats` and `freshVanilla` options are also proven end to end, in
  * harness-run.e2e.test.ts).
  */
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +11,7 @@ import { resolveConfig } from '../config/resolve-config.ts'
 import type { Environment, PythonInfo } from '../model/environment.ts'
 import { buildEnvironment, buildScalingCase } from '../test-support/builders.ts'
 import { harnessGpus } from '../vitest/plugin.ts'
+import { startRunsHousekeeping } from '../vitest/runs-housekeeping.ts'
 import { repeatsFor } from './benchmarks.ts'
 import { CaseSession } from './case-session.ts'
 import { HarnessServices } from './harness-services.ts'
@@ -63,6 +64,19 @@ describe('every option takes effect', () => {
     // The login node's nvidia-smi is never asked: the slots are the compute nodes'.
     const never = async (): Promise<{ index: number }[]> => Promise.reject(new Error('nvidia-smi asked'))
     expect(await harnessGpus(resolveConfig({ launcher: { kind: 'slurm', gpusPerNode: 2 } }, {}), never)).toEqual([0, 1])
+  })
+
+  it('retention: the housekeeping applies the configured bound to runsDir', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'retention-option-'))
+    // Three finished successful runs, oldest first; keepRuns: 1 keeps only the newest.
+    for (const [i, name] of ['2026-01-01T00-00-00-000Z-a', '2026-01-02T00-00-00-000Z-b', '2026-01-03T00-00-00-000Z-c'].entries()) {
+      await mkdir(join(runsDir, name), { recursive: true })
+      await writeFile(join(runsDir, name, 'command.json'), '{}')
+      await writeFile(join(runsDir, name, 'result.json'), JSON.stringify({ outcome: 'succeeded', endedAtMs: 1_000 + i }))
+    }
+    const config = resolveConfig({ runsDir, reportsDir: join(runsDir, 'reports'), retention: { keepRuns: 1 } }, {})
+    await startRunsHousekeeping(config, () => undefined)
+    expect((await readdir(runsDir)).filter((n) => n.startsWith('2026'))).toEqual(['2026-01-03T00-00-00-000Z-c'])
   })
 
   it('reportsDir: where the case store is', () => {

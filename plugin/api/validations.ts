@@ -2,6 +2,7 @@ import { relative, resolve } from 'node:path'
 import { describe, expect, test, type TestContext } from 'vitest'
 import { z } from 'zod'
 import { describeRun } from '../analysis/what-ran.ts'
+import { requirePath } from '../config/check-paths.ts'
 import { COMPARE_ERROR_REASONS, compareOutputs, DIVERGENCE_ORDER, FindingCodeSchema, readReferenceManifest, type ComparisonOptionsInput } from '../compare/index.ts'
 import { type Comparison, type Verdict, VerdictSchema } from '../model/validation.ts'
 import type { RunResult } from '../model/run-result.ts'
@@ -77,6 +78,7 @@ async function announce(comparison: Comparison, context: TestContext, handle: Ta
 
 /** The optimised pipeline on a committed sample must match the committed vanilla reference. */
 export function validateAgainstReference(title: string, options: ValidationOptions & { reference: string }): void {
+  requirePath(`reference of "${title}"`, options.reference, 'directory')
   const file = callerFile()
   test(title, async (context) => {
     const like = await settingsOf(options.reference)
@@ -116,6 +118,7 @@ function codedSummary(comparison: Comparison): string {
 
 /** An injected fault of the reference pipeline must be caught with the right verdict and a message naming it. */
 export function expectFaultCaught(fault: string, options: ValidationOptions & { reference: string; expect: FaultExpectation }): void {
+  requirePath(`reference of fault case ${fault}`, options.reference, 'directory')
   const file = callerFile()
   const expected = FaultExpectationSchema.parse(options.expect) // a misspelt code fails at collection, naming it
   test(`catches injected fault ${fault}`, async (context) => {

@@ -134,6 +134,21 @@ export const HarnessOptionsSchema = z
         env: { variable: 'BENCH_SAMPLE_INTERVAL_MS', form: 'an integer number of milliseconds ≥ 50', parser: 'number', example: '500', meaning: 'GPU sampling interval' },
       }),
     runsDir: z.string().min(1).default('.runs').register(optionMeta, { description: 'Run directories (one per pipeline run, see "Layout of a run")' }),
+    retention: z
+      .object({
+        keepRuns: PositiveInt.default(10),
+        keepFailedRuns: PositiveInt.default(20),
+        maxMiB: z.number().positive().default(4096),
+        /** Case-store sessions (`<reportsDir>/.cases/<session>/`) kept, newest first; reports are rebuilt from them. */
+        keepSessions: PositiveInt.default(20),
+      })
+      .strict()
+      .default({ keepRuns: 10, keepFailedRuns: 20, maxMiB: 4096, keepSessions: 20 })
+      .register(optionMeta, {
+        description:
+          'Bounds on runsDir and the case store, applied at start and after every test: the newest `keepRuns` successful and `keepFailedRuns` failed/interrupted runs are kept whole; over `maxMiB`, `.pt` intermediates of successful runs go first, then whole runs, oldest first; `keepSessions` case-store sessions',
+        shownDefault: '`{ keepRuns: 10, keepFailedRuns: 20, maxMiB: 4096, keepSessions: 20 }`',
+      }),
     reportsDir: z.string().min(1).default('reports').register(optionMeta, { description: 'Reports, and the case store under `.cases/`' }),
     timeoutSeconds: z
       .number()
@@ -145,7 +160,14 @@ export const HarnessOptionsSchema = z
         env: { variable: 'BENCH_TIMEOUT_S', form: 'a positive number of seconds', parser: 'number', example: '3600', meaning: 'per-run timeout' },
       }),
     /** Seconds between SIGTERM and SIGKILL on timeout or Ctrl-C; the real tool needs about 30 s to checkpoint. */
-    killGraceSeconds: z.number().nonnegative().default(45).register(optionMeta, { description: 'Seconds between SIGTERM and SIGKILL on timeout or Ctrl-C (the real tool needs about 30 s to checkpoint)' }),
+    killGraceSeconds: z
+      .number()
+      .nonnegative()
+      .optional()
+      .register(optionMeta, {
+        description: "Seconds between SIGTERM and SIGKILL on timeout, Ctrl-C or the harness ending; default: the target's own (VirNucPro 35 s: its 30 s checkpoint wait, contract §6.18, + 5 s; reference pipeline 5 s)",
+        shownDefault: "the target's",
+      }),
     leftoverGraceSeconds: z
       .number()
       .nonnegative()

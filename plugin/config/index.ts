@@ -15,3 +15,4 @@ export { ENV_OVERRIDES, applyEnvOverrides, envOverrides, EnvValueError } from '.
 export type { EnvOverride } from './env-overrides.ts'
 export { optionMeta } from './option-meta.ts'
 export type { OptionMeta, EnvBinding, EnvParser } from './option-meta.ts'
+export { checkConfigPaths, requirePath, pathProblem } from './check-paths.ts'

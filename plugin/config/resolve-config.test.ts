@@ -16,7 +16,9 @@ describe('resolveConfig', () => {
   it('works with no configuration at all', () => {
     const config = resolveConfig(undefined, {})
     expect(config.target).toEqual({ kind: 'reference', modelSize: 'auto', seed: 42, device: 'auto', extraArgs: [] })
-    expect(config).toMatchObject({ gpus: 'auto', sampleIntervalMs: 500, runsDir: '.runs', reportsDir: 'reports', timeoutSeconds: 21600, strict: false, progress: 'auto', repeats: 1, killGraceSeconds: 45 })
+    expect(config).toMatchObject({ gpus: 'auto', sampleIntervalMs: 500, runsDir: '.runs', reportsDir: 'reports', timeoutSeconds: 21600, strict: false, progress: 'auto', repeats: 1, retention: { keepRuns: 10, keepFailedRuns: 20, maxMiB: 4096, keepSessions: 20 } })
+    // No grace of its own: each target brings its own (plugin/pipeline/*-target.ts).
+    expect(config.killGraceSeconds).toBeUndefined()
     expect(config.thresholds).toEqual(DEFAULT_THRESHOLDS)
   })
 

@@ -14,6 +14,14 @@ export class ConfigError extends Error {
     super(message)
     this.name = 'ConfigError'
   }
+
+  /**
+   * How console.error and util.inspect show it (Vitest prints a startup error with console.error): the message
+   * alone, one block, without the stack trace and the `{ fields }` dump, which say nothing to the user.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.name}: ${this.message}`
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue, sources: Map<string, string>): { field: string; line: string } {

@@ -4,8 +4,18 @@ import { detectGpus, parseCudaDriverVersion, parseGpuInventory } from './detect-
 import { firstPythonWithTorch, locatePython, PythonNotFoundError, pythonCandidates } from './locate-python.ts'
 
 describe('locatePython', () => {
-  it('orders candidates and drops duplicates', () => {
-    expect(pythonCandidates('/opt/py', { VIRNUCPRO_PYTHON: '/usr/bin/python3' }).map((c) => c.command)).toEqual(['/opt/py', '/usr/bin/python3', 'python3', 'python'])
+  it('searches PATH and Debian\'s Python when none is named, and drops duplicates', () => {
+    expect(pythonCandidates(undefined, {}).map((c) => c.command)).toEqual(['python3', '/usr/bin/python3', 'python'])
+  })
+
+  it('tries only the Python that was named (config, then VIRNUCPRO_PYTHON): never falls back to another', async () => {
+    expect(pythonCandidates('/opt/py', { VIRNUCPRO_PYTHON: '/usr/bin/python3' }).map((c) => c.command)).toEqual(['/opt/py', '/usr/bin/python3'])
+    const error = await locatePython(undefined, { VIRNUCPRO_PYTHON: '/nonexistent/python' }).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(PythonNotFoundError)
+    expect((error as PythonNotFoundError).attempts).toEqual([{ candidate: '/nonexistent/python', origin: 'VIRNUCPRO_PYTHON', failure: 'not found' }])
   })
 
   it('finds a Python that imports torch', async () => {

@@ -39,13 +39,17 @@ export interface PythonCandidate {
   origin: string
 }
 
-/** Candidates in the order the brief fixes: explicit config, VIRNUCPRO_PYTHON, PATH python3, Debian's, then `python`. */
+/**
+ * Candidates in the order the brief fixes: explicit config, VIRNUCPRO_PYTHON, PATH python3, Debian's, then `python`.
+ * A Python that was named explicitly is the only candidate: silently running another one would measure the wrong
+ * install while the report names the one asked for.
+ */
 export function pythonCandidates(configured: string | undefined, env: NodeJS.ProcessEnv): PythonCandidate[] {
   const list: PythonCandidate[] = []
   if (configured) list.push({ command: configured, origin: 'config python' })
   const fromEnv = env.VIRNUCPRO_PYTHON
   if (fromEnv) list.push({ command: fromEnv, origin: 'VIRNUCPRO_PYTHON' })
-  list.push({ command: 'python3', origin: 'PATH' }, { command: '/usr/bin/python3', origin: 'Debian system Python' }, { command: 'python', origin: 'PATH' })
+  if (list.length === 0) list.push({ command: 'python3', origin: 'PATH' }, { command: '/usr/bin/python3', origin: 'Debian system Python' }, { command: 'python', origin: 'PATH' })
   const seen = new Set<string>()
   return list.filter((c) => (seen.has(c.command) ? false : (seen.add(c.command), true)))
 }

@@ -27,7 +27,7 @@ export class GpuSampleFileFollower {
 
   async stop(): Promise<SamplerResult> {
     await this.follower.stop()
-    if (this.samples.length > 0) return { status: 'sampled', samples: this.samples, cpuPercent: null, source: 'nvidia-smi (compute node)', rejectedLines: this.parser.rejected }
+    if (this.samples.length > 0) return { status: 'sampled', samples: this.samples, cpuPercent: null, source: 'nvidia-smi (compute node)', rejectedLines: this.parser.rejected, gap: null }
     return { status: 'unavailable', reason: this.unavailableReason() ?? 'the job wrote no GPU samples' }
   }
 }

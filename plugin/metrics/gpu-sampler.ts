@@ -31,7 +31,15 @@ export interface SamplerOptions {
 
 export type SamplerResult =
   | { status: 'unavailable'; reason: string }
-  | { status: 'sampled'; samples: GpuSample[]; cpuPercent: number | null; source: string; rejectedLines: number }
+  | {
+      status: 'sampled'
+      samples: GpuSample[]
+      cpuPercent: number | null
+      source: string
+      rejectedLines: number
+      /** nvidia-smi ended on its own before stop(): samples are missing from then on. */
+      gap: { fromMs: number; reason: string } | null
+    }
 
 /** utime + stime of a live process in ms, or null when /proc cannot tell. */
 export async function processCpuMs(pid: number): Promise<number | null> {
@@ -53,6 +61,8 @@ export class GpuSampler {
   private parserCpuMicros = 0
   private stderr = ''
   private readonly startedAt = Date.now()
+  private stopping = false
+  private died: { fromMs: number; reason: string } | null = null
 
   private constructor(
     private readonly child: ResultPromise | null,
@@ -64,6 +74,14 @@ export class GpuSampler {
     child.stdout?.on('data', (chunk: string) => this.consume(chunk))
     child.stderr?.setEncoding('utf8')
     child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-2000)))
+    // A sampler that dies (driver reset, OOM killer, a stray kill) must not end the run: note when, carry on.
+    child.on('exit', (code, signal) => {
+      if (this.stopping) return
+      const last = this.samples.at(-1)?.timestampMs
+      const how = signal !== null ? `killed by ${signal}` : `exited ${code ?? '?'}`
+      this.died = { fromMs: last ?? Date.now(), reason: `nvidia-smi ${how} during the run${this.stderr.trim() ? `: ${this.stderr.trim().split('\n')[0] ?? ''}` : ''}` }
+      process.stderr.write(`GPU sampler stopped early (${this.died.reason}); GPU samples are missing from ${new Date(this.died.fromMs).toISOString()}\n`)
+    })
   }
 
   static async start(options: SamplerOptions): Promise<GpuSampler> {
@@ -99,7 +117,8 @@ export class GpuSampler {
   async stop(): Promise<SamplerResult> {
     if (this.child === null) return { status: 'unavailable', reason: this.unavailable ?? 'not started' }
     const pid = this.child.pid
-    const childCpuMs = pid === undefined ? null : await processCpuMs(pid)
+    const childCpuMs = pid === undefined || this.died !== null ? null : await processCpuMs(pid)
+    this.stopping = true
     this.child.kill('SIGTERM')
     const result = await this.child
     for (const line of this.splitter.flush()) {
@@ -114,6 +133,6 @@ export class GpuSampler {
     }
     const wallMs = Math.max(1, Date.now() - this.startedAt)
     const cpuPercent = childCpuMs === null ? null : ((childCpuMs + this.parserCpuMicros / 1000) / wallMs) * 100
-    return { status: 'sampled', samples: this.samples, cpuPercent, source: 'nvidia-smi', rejectedLines: this.parser.rejected }
+    return { status: 'sampled', samples: this.samples, cpuPercent, source: 'nvidia-smi', rejectedLines: this.parser.rejected, gap: this.died }
   }
 }

@@ -167,6 +167,8 @@ export interface TelemetryInput {
   samplerCpuPercent: number | null
   timelinePath: string | null
   busyThresholdPct?: number
+  /** The sampler ended before the run: samples are missing from then on. */
+  samplingGap?: { fromMs: number; reason: string } | null
 }
 
 export function summariseTelemetry(input: TelemetryInput): GpuTelemetry {
@@ -177,7 +179,7 @@ export function summariseTelemetry(input: TelemetryInput): GpuTelemetry {
   const gpus = [...new Set([...input.assignedGpus.filter((g) => seen.includes(g)), ...busyGpus])].sort((a, b) => a - b)
   const options: WindowOptions = { gpus: gpus.length > 0 ? gpus : seen.sort((a, b) => a - b), assignedGpus: input.assignedGpus, busyThresholdPct: threshold }
   const run = summariseWindow(input.run, inRun, options)
-  if (run === null) return { status: 'unavailable', reason: 'nvidia-smi produced no samples during the run' }
+  if (run === null) return { status: 'unavailable', reason: input.samplingGap ? `no samples during the run: ${input.samplingGap.reason}` : 'nvidia-smi produced no samples during the run' }
   return {
     status: 'sampled',
     source: input.source,
@@ -190,5 +192,6 @@ export function summariseTelemetry(input: TelemetryInput): GpuTelemetry {
     run,
     embedding: input.embedding === null ? null : summariseWindow(input.embedding, inRun, options),
     stages: input.stages.map((w) => summariseWindow(w, inRun, options)).filter((w): w is GpuWindow => w !== null),
+    samplingGap: input.samplingGap ?? null,
   }
 }

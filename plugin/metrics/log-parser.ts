@@ -58,6 +58,8 @@ export interface LogSummary {
 }
 
 const TITLE_ALTERNATION = STAGES.map((s) => STAGE_TITLES[s].replace(/[-.]/g, '\\$&')).join('|')
+/** Characters of a line that are parsed; longer lines are cut (see pushLine). */
+export const MAX_PARSED_LINE_CHARS = 4096
 const STAGE_START = /=== Stage \d+: (.+?) ===/
 const STAGE_DONE = new RegExp(`(${TITLE_ALTERNATION}) completed in ([\\d.]+)s(?: \\[(.*)\\])?`)
 const TOTAL_WALL = /Total wall time: [\d:]+ \(([\d.]+)s\)/
@@ -129,7 +131,10 @@ export class LogParser {
   }
 
   /** One line; returns the stage it starts, if it is a stage banner. */
-  pushLine(line: string): Stage | null {
+  pushLine(raw: string): Stage | null {
+    // The contract's lines are short; a multi-MB line (a dumped tensor, binary junk) would make the patterns below
+    // backtrack quadratically (a 128 KiB line took 33 s). Only its head can carry a message.
+    const line = raw.length > MAX_PARSED_LINE_CHARS ? raw.slice(0, MAX_PARSED_LINE_CHARS) : raw
     if (line.trim() === '') return null
     this.findings.add(line, this.current)
     this.evidenceLine(line)

@@ -67,6 +67,8 @@ export const GpuTelemetrySchema = z.discriminatedUnion('status', [
     run: GpuWindowSchema,
     embedding: GpuWindowSchema.nullable(),
     stages: z.array(GpuWindowSchema),
+    /** The sampler's process ended before the run did: no samples from `fromMs` (epoch ms) on, and why. */
+    samplingGap: z.object({ fromMs: z.number(), reason: z.string() }).nullable().optional(),
   }),
 ])
 export type GpuTelemetry = z.infer<typeof GpuTelemetrySchema>

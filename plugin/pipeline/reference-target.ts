@@ -31,6 +31,8 @@ export class ReferenceTarget implements PipelineTarget {
   readonly kind = 'reference'
   readonly name: string
   readonly chunkLength: 300 | 500
+  /** It exits 143 at once on SIGTERM (closing its worker pool first); 5 s covers a loaded machine. */
+  readonly stopGraceSeconds = 5
   private readonly packageDir: string
 
   constructor(private readonly options: ReferenceTargetOptions) {

@@ -1,7 +1,8 @@
 /**
- * Runs one pipeline execution end to end: fresh run directory, the command in its own process group, live
- * observers (state file, logs, GPU sampler, progress), timeout and Ctrl-C handling that leave nothing running,
- * and one validated RunResult (also written to `result.json`, partially as soon as a run is being stopped).
+ * Runs one pipeline execution end to end: fresh run directory, the command under the lifeline supervisor (its own
+ * process group, ended when the harness ends, however it ends), live observers (state file, logs, GPU sampler,
+ * progress), timeout and Ctrl-C handling that leave nothing running, and one validated RunResult (also written to
+ * `result.json`, partially as soon as a run is being stopped).
  */
 import type { ProgressMode } from '../config/harness-options.ts'
 import type { Environment, PythonInfo } from '../model/environment.ts'
@@ -27,9 +28,11 @@ import type { LaunchExit, Launcher, RunSampler } from './launchers/launcher.ts'
 import { LocalLauncher } from './launchers/local.ts'
 import type { SlurmJobRecord } from '../model/scheduler.ts'
 import { withRunEvidence } from '../metrics/run-evidence.ts'
+import type { ProcessIdentity } from './process-identity.ts'
 import { createRunDirectory, writeJsonAtomic, type RunPaths } from './run-directory.ts'
 import type { PipelineTarget, PlacedRequest, RunRequest } from './target.ts'
 
+/** Grace between SIGTERM and SIGKILL for a target that names none of its own. */
 export const DEFAULT_KILL_GRACE_SECONDS = 45
 
 export interface RunOptions {
@@ -40,10 +43,15 @@ export interface RunOptions {
   signal?: AbortSignal
   python: PythonInfo
   environment: Environment
-  /** Seconds between SIGTERM and SIGKILL of the process group (default 45; the real tool needs ~30). */
+  /** Seconds between SIGTERM and SIGKILL of the process group (default: the target's stopGraceSeconds, else 45). */
   killGraceSeconds?: number
   /** Seconds a process of the group may outlive the parent before it counts as left over (default 3). */
   leftoverGraceSeconds?: number
+  /**
+   * Processes whose end stops the run too (the supervisor polls them), e.g. the Vitest main process: a forked
+   * worker outlives a killed main process and would otherwise keep the lifeline open.
+   */
+  watch?: readonly ProcessIdentity[]
   /** State-file poll period (default 1 s). */
   statePollMs?: number
   /** For tests: a stand-in for nvidia-smi. */
@@ -161,6 +169,7 @@ async function finishTelemetry(live: LiveRun, sampled: SamplerResult, endedAtMs:
     source: sampled.source,
     samplerCpuPercent: sampled.cpuPercent,
     timelinePath,
+    samplingGap: sampled.gap,
   })
 }
 
@@ -178,6 +187,7 @@ function latestGpu(sampler: RunSampler, gpus: readonly number[]): { util: number
     memGiB: vals.reduce((a, v) => a + (v.m ?? 0), 0) / 1024,
   }
 }
+
 
 export async function runPipeline(target: PipelineTarget, req: RunRequest, opts: RunOptions): Promise<RunResult> {
   // The runner settles where the output goes and returns it (RunResult.outputDir); the target says what lands there.
@@ -197,7 +207,7 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
 
   // --- launcher seam (issue 18): where the command runs (in place, or as a Slurm job) is the launcher's business.
   const launcher = opts.launcher ?? new LocalLauncher()
-  const graceMs = (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000
+  const graceMs = (opts.killGraceSeconds ?? target.stopGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000
   const launched = await launcher.launch({
     spec,
     paths,
@@ -206,6 +216,8 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
     stageAt: stageNow,
     leftoverGraceMs: (opts.leftoverGraceSeconds ?? DEFAULT_LEFTOVER_GRACE_SECONDS) * 1000,
     killGraceMs: graceMs,
+    python: opts.python.executable,
+    watch: opts.watch ?? [],
     ...(opts.nvidiaSmi ? { nvidiaSmi: opts.nvidiaSmi } : {}),
   })
   const sampler = launched.sampler
@@ -249,6 +261,7 @@ export async function runPipeline(target: PipelineTarget, req: RunRequest, opts:
   ticker.unref()
 
   const exited = await launched.exited
+  if (exited.stoppedBySupervisor === true && stoppedBy === null) stoppedBy = 'signal'
   live.startedAtMs = exited.startedAtMs
   const endedAtMs = exited.endedAtMs
   await stopping

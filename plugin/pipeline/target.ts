@@ -65,6 +65,11 @@ export interface PipelineTarget {
   readonly name: string
   /** Chunk length the target runs with (`-m 300|500`). */
   readonly chunkLength: 300 | 500
+  /**
+   * Seconds the target needs between SIGTERM and exit before SIGKILL is fair (VirNucPro: about 30 s of worker
+   * checkpointing, contract §6.18). Used when the config sets no killGraceSeconds.
+   */
+  readonly stopGraceSeconds?: number
   version(): Promise<string | null>
   buildCommand(req: PlacedRequest, python: PythonInfo): CommandSpec
   outputLayout(outputDir: string, inputPath: string): OutputLayout

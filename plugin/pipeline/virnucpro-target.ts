@@ -22,9 +22,14 @@ export interface VirnucproTargetOptions {
   vanillaCommand?: string[]
 }
 
+/** The tool's own 30 s (§6.18) plus 5 s for it to write its checkpoints out and exit. */
+export const VIRNUCPRO_STOP_GRACE_SECONDS = 35
+
 export class VirnucproTarget implements PipelineTarget {
   readonly kind = 'virnucpro'
   readonly name = 'VirNucPro'
+  /** Contract §6.18: after SIGTERM the v2 parent waits about 30 s for worker emergency checkpoints, then exits 143. */
+  readonly stopGraceSeconds = VIRNUCPRO_STOP_GRACE_SECONDS
   readonly chunkLength: 300 | 500
 
   constructor(private readonly options: VirnucproTargetOptions) {

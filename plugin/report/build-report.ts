@@ -7,7 +7,8 @@ import { summariseSuite } from '../analysis/summary.ts'
 import type { CaseResult } from '../model/case-result.ts'
 import type { Environment } from '../model/environment.ts'
 import type { Thresholds } from '../model/thresholds.ts'
-import { parseReport, REPORT_SCHEMA_VERSION, type EvaluatedCase, type Report, type ReportCase } from './schema.ts'
+import type { AbandonedRun } from '../model/abandoned-run.ts'
+import { parseReport, REPORT_SCHEMA_VERSION, type EvaluatedCase, type Interruption, type Report, type ReportCase } from './schema.ts'
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
@@ -24,6 +25,9 @@ export interface BuildReportInput {
   cases: readonly (CaseResult | EvaluatedCase)[]
   /** The real-sample manifest for a case, when it has one. */
   manifestFor?: (caseResult: CaseResult) => ManifestLike | undefined
+  /** Set when the suite was stopped before its end. */
+  interruption?: Interruption | null
+  abandonedRuns?: readonly AbandonedRun[]
 }
 
 /**
@@ -73,7 +77,9 @@ export function buildReport(input: BuildReportInput): Report {
     validations: cases.filter((c) => c.kind === 'validation').map((c) => ({ caseId: c.id, title: c.title, status: c.status, verdict: c.verdict, comparisons: c.comparisons })),
     notEvaluated: cases.flatMap((c) => c.analysis.notEvaluated),
     bottlenecks: bottleneckAnalysis(cases),
-    summary: summariseSuite(cases, warnings.length, input.strict),
+    summary: summariseSuite(cases, warnings.length, input.strict, input.interruption ? 'interrupted' : input.complete ? 'complete' : 'running'),
+    interruption: input.interruption ?? null,
+    abandonedRuns: [...(input.abandonedRuns ?? [])],
   }
   return parseReport(report, `report for suite "${input.suite}"`)
 }

@@ -7,7 +7,7 @@ import type { Report } from './schema.ts'
 import { caseWallText, gpuLabel } from './sections/what-ran.ts'
 import type { WrittenReports } from './write-reports.ts'
 
-const ICON: Record<Report['summary']['status'], string> = { pass: '✅', 'pass-with-warnings': '⚠️', fail: '❌' }
+const ICON: Record<Report['summary']['status'], string> = { pass: '✅', 'pass-with-warnings': '⚠️', fail: '❌', running: '⏳', interrupted: '⛔' }
 
 function clip(text: string, width = 160): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text

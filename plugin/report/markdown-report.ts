@@ -17,6 +17,7 @@ import { projectionChecksSections } from './sections/projection-checks.ts'
 import { scalingSections } from './sections/scaling.ts'
 import type { MarkdownSection } from './sections/section.ts'
 import { headSection, summarySection } from './sections/summary.ts'
+import { interruptionSections } from './sections/interruption.ts'
 import { validationSections } from './sections/validations.ts'
 import { warningSections } from './sections/warnings.ts'
 
@@ -24,6 +25,7 @@ import { warningSections } from './sections/warnings.ts'
 export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   headSection,
   summarySection,
+  interruptionSections,
   whatRanSection,
   failuresSection,
   findingsSection,

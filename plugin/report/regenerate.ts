@@ -10,7 +10,8 @@ import { buildReport } from './build-report.ts'
 import type { CaseStore, CorruptCaseFile } from './case-store.ts'
 import { hostEnvironment } from './host-environment.ts'
 import { loadManifestLike } from './load-manifest.ts'
-import type { Report } from './schema.ts'
+import type { Interruption, Report } from './schema.ts'
+import type { AbandonedRun } from '../model/abandoned-run.ts'
 import { writeReports, type WrittenReports } from './write-reports.ts'
 
 export interface RegenerateOptions {
@@ -27,6 +28,9 @@ export interface RegenerateOptions {
   /** Cases known outside the store (e.g. a failed test that never reached it); the store wins on id clashes. */
   extraCases?: readonly CaseResult[]
   stepSummary?: boolean
+  /** Set when the suite was stopped before its end. */
+  interruption?: Interruption | null
+  abandonedRuns?: readonly AbandonedRun[]
 }
 
 export interface Regenerated {
@@ -67,6 +71,8 @@ export async function regenerateReports(options: RegenerateOptions): Promise<Reg
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     cases,
     manifestFor: (c) => (c.sample.manifestPath === null ? undefined : manifests.get(c.sample.manifestPath)),
+    interruption: options.interruption ?? null,
+    abandonedRuns: options.abandonedRuns ?? [],
   })
   const written = await writeReports(report, { reportsDir: options.reportsDir, stamp: options.stamp, stepSummary: options.stepSummary ?? false })
   return { report, written, corrupt, problems: [...problems, ...written.problems] }

@@ -7,6 +7,7 @@ import { ProjectionCheckSchema } from '../model/projection-check.ts'
 import { CaseAnalysisSchema, NotEvaluatedSchema, ProjectionSchema, ScalingAnalysisSchema, SummaryStatusSchema } from '../analysis/schema.ts'
 import { CaseVerdictSchema } from '../analysis/case-verdict.ts'
 import { BottleneckAnalysisSchema } from '../model/bottlenecks.ts'
+import { AbandonedRunSchema } from '../model/abandoned-run.ts'
 import { CaseResultSchema } from '../model/case-result.ts'
 import { EnvironmentSchema } from '../model/environment.ts'
 import { ThresholdsSchema, WarningSchema } from '../model/thresholds.ts'
@@ -41,6 +42,19 @@ export const ReportSummarySchema = z.object({
 })
 export type ReportSummary = z.infer<typeof ReportSummarySchema>
 
+/** How a suite that did not finish was stopped, and what it had done: written at the first signal. */
+export const InterruptionSchema = z.object({
+  /** The signal that stopped the suite, or null when Vitest itself cancelled the run or a worker died. */
+  signal: z.string().nullable(),
+  atMs: z.number(),
+  reason: z.string(),
+  /** Tests that had started and not finished when the suite was stopped. */
+  running: z.array(z.string()),
+  /** Tests that had finished by then (with their state). */
+  finished: z.array(z.string()),
+})
+export type Interruption = z.infer<typeof InterruptionSchema>
+
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   /** Which suite produced it: 'bench', 'validations', … */
@@ -64,6 +78,10 @@ export const ReportSchema = z.object({
   /** Where each run's time went and what does not shrink with more GPUs (plugin/analysis/bottlenecks.ts). */
   bottlenecks: BottleneckAnalysisSchema.default({ runs: [], serial: [] }),
   summary: ReportSummarySchema,
+  /** Set when the suite was stopped before it ended (then summary.status is 'interrupted'). */
+  interruption: InterruptionSchema.nullable().default(null),
+  /** Run folders of earlier, killed harness runs that this run found and cleaned up. */
+  abandonedRuns: z.array(AbandonedRunSchema).default([]),
 })
 export type Report = z.infer<typeof ReportSchema>
 

@@ -11,6 +11,8 @@ export interface HarnessContext {
   gpus: number[]
   mode: 'benchmark' | 'test'
   reportsDir: string
+  /** The Vitest main process (pid + /proc start time): runs end when it does, even if a forked worker lives on. */
+  mainProcess?: { pid: number; startTime: number | null }
 }
 
 declare module 'vitest' {

@@ -4,14 +4,17 @@
  * test meta `virnucpro.caseId` and 'warning' annotations are collected to cross-check it, and a failed test that
  * never reached the store still shows up as a failed case, so no result is lost.
  */
-import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node'
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import { z } from 'zod'
 import { caseIdFor } from '../model/case-id.ts'
 import { CaseResultSchema, type CaseResult } from '../model/case-result.ts'
 import type { Environment } from '../model/environment.ts'
 import type { Thresholds } from '../model/thresholds.ts'
+import type { AbandonedRun } from '../model/abandoned-run.ts'
 import { CaseStore } from '../report/case-store.ts'
 import { consoleSummary } from '../report/console-summary.ts'
+import { onFirstSignal, writeInterruptedReportSync } from '../report/interrupted-report.ts'
+import type { Interruption } from '../report/schema.ts'
 import { regenerateReports, type Regenerated } from '../report/regenerate.ts'
 import { stampFrom } from '../report/write-reports.ts'
 
@@ -27,9 +30,13 @@ export interface HarnessReporterOptions {
   log?: (line: string) => void
   /** For tests: a fixed creation time. */
   now?: () => Date
+  /** Run folders of killed earlier sessions that this session found (listed in every report it writes). */
+  abandonedRuns?: readonly AbandonedRun[]
 }
 
 const CaseMetaSchema = z.object({ caseId: z.string().min(1) })
+/** How Vitest 4.1's pool reports a worker that was killed or crashed (cli-api: emitUnexpectedExit, pool errors). */
+const WORKER_DIED = /Worker exited unexpectedly|\[vitest-pool\]: Worker \S+ emitted error/
 
 interface SeenTest {
   caseId: string | null
@@ -51,6 +58,12 @@ export class HarnessReporter implements Reporter {
   private readonly seen = new Map<string, SeenTest>()
   private queue: Promise<unknown> = Promise.resolve()
   private lastError: string | null = null
+  // --- interruption (issue 17): which tests are running, so a stopped suite can say what it was doing ---
+  private readonly running = new Map<string, string>()
+  private readonly finished: string[] = []
+  private readonly done = new Set<string>()
+  private interruption: Interruption | null = null
+  private removeSignalListener: (() => void) | null = null
 
   constructor(options: HarnessReporterOptions) {
     if (!options.reportsDir || !options.sessionId || !options.suite) {
@@ -66,9 +79,51 @@ export class HarnessReporter implements Reporter {
     else process.stdout.write(`${line}\n`)
   }
 
+  /** Only the main process's reporter listens for signals: Vitest exits 1 ms after one, so the report is written synchronously. */
+  onInit(_vitest: Vitest): void {
+    this.removeSignalListener ??= onFirstSignal((signal) => this.writeInterrupted(signal))
+  }
+
+  onTestCaseReady(testCase: TestCase): void {
+    // Vitest may deliver 'ready' after the result of a fast test (both come in one batch of task updates).
+    if (!this.done.has(testCase.id)) this.running.set(testCase.id, testCase.fullName)
+  }
+
+  private interruptionNow(signal: string | null, reason: string): Interruption {
+    return { signal, atMs: Date.now(), reason, running: [...this.running.values()], finished: [...this.finished] }
+  }
+
+  /** Called from the signal listener: synchronous from start to end. */
+  private writeInterrupted(signal: NodeJS.Signals): void {
+    this.interruption = this.interruptionNow(signal, `the suite received ${signal}`)
+    try {
+      const { report, files } = writeInterruptedReportSync({
+        storeDir: this.store.dir,
+        reportsDir: this.options.reportsDir,
+        stamp: stampFrom(this.createdAt.toISOString()),
+        suite: this.options.suite,
+        createdAt: this.createdAt.toISOString(),
+        strict: this.options.strict,
+        config: this.options.config,
+        interruption: this.interruption,
+        extraCases: this.casesOutsideStore([]),
+        abandonedRuns: this.options.abandonedRuns ?? [],
+        ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
+        ...(this.options.environment ? { environment: this.options.environment } : {}),
+      })
+      this.log(`⛔ virnucpro ${report.suite}: interrupted by ${signal} (${this.interruption.running.length} running, ${this.interruption.finished.length} finished); report: ${files.find((f) => f.endsWith('.md')) ?? ''}`)
+    } catch (error) {
+      this.log(`❌ virnucpro: interrupted by ${signal}; the report could not be written: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  // --- end interruption ---
+
   async onTestCaseResult(testCase: TestCase): Promise<void> {
     const meta = CaseMetaSchema.safeParse((testCase.meta() as Record<string, unknown>)['virnucpro'])
     const result = testCase.result()
+    this.running.delete(testCase.id)
+    this.done.add(testCase.id)
+    this.finished.push(`${testCase.fullName}: ${result.state}`)
     this.seen.set(testCase.id, {
       caseId: meta.success ? meta.data.caseId : null,
       name: testCase.fullName,
@@ -85,6 +140,13 @@ export class HarnessReporter implements Reporter {
   }
 
   async onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
+    this.removeSignalListener?.()
+    // Tests that started and never finished mean a worker died or the run was cancelled: not a complete suite.
+    const workerDied = [...unhandledErrors.map(errorText), ...[...this.seen.values()].flatMap((t) => t.errors)].some((m) => WORKER_DIED.test(m))
+    if (this.interruption === null && (reason === 'interrupted' || this.running.size > 0 || workerDied)) {
+      const why = reason === 'interrupted' ? 'Vitest cancelled the run' : workerDied ? 'a Vitest worker died (killed or crashed) while tests ran' : 'tests started but never finished (a worker died)'
+      this.interruption = this.interruptionNow(null, why)
+    }
     const final = await this.schedule(reason !== 'interrupted', unhandledErrors)
     if (final === null) {
       this.log(`❌ virnucpro report could not be written: ${this.lastError ?? 'unknown error'}`)
@@ -113,6 +175,8 @@ export class HarnessReporter implements Reporter {
         config: this.options.config,
         extraCases: this.casesOutsideStore(unhandledErrors),
         stepSummary: complete,
+        interruption: this.interruption,
+        abandonedRuns: this.options.abandonedRuns ?? [],
         ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
         ...(this.options.environment ? { environment: this.options.environment } : {}),
       })

@@ -1,9 +1,12 @@
 /// <reference types="vitest/config" />
 import type { Plugin } from 'vite'
+import { checkConfigPaths } from '../config/check-paths.ts'
 import { detectGpus, resolveConfig, type HarnessConfig, type HarnessOptions } from '../pipeline/index.ts'
 import { availableGpus } from '../pipeline/launchers/create-launcher.ts'
+import { identify } from '../pipeline/process-identity.ts'
 import { HarnessReporter } from './harness-reporter.ts'
 import { HarnessBenchConsole } from './bench-console.ts'
+import { startRunsHousekeeping } from './runs-housekeeping.ts'
 import type { HarnessContext } from './context.ts'
 
 /**
@@ -61,6 +64,8 @@ export function virnucproHarness(options: HarnessOptions = {}): Plugin {
     async configureVitest({ vitest, project }) {
       const resolved = resolvedOnce(options)
       const config = resolved.config
+      // Paths named in the configuration are checked before anything runs, each error naming its field.
+      checkConfigPaths(config, process.env)
       const mode = vitest.config.mode === 'benchmark' ? 'benchmark' : 'test'
       const detected = await resolved.gpus
       const context: HarnessContext = {
@@ -69,12 +74,16 @@ export function virnucproHarness(options: HarnessOptions = {}): Plugin {
         gpus: detected,
         mode,
         reportsDir: config.reportsDir,
+        mainProcess: identify(process.pid),
       }
       project.provide('virnucpro', context)
       const marked = vitest as unknown as { [INSTALLED]?: true }
       if (marked[INSTALLED]) return
       marked[INSTALLED] = true
+      // Once per harness run, before any worker starts: what killed earlier runs left behind, and the disk bound.
+      const housekeeping = await startRunsHousekeeping(config)
       const reporter = new HarnessReporter({
+        abandonedRuns: housekeeping.abandoned,
         reportsDir: config.reportsDir,
         sessionId,
         suite: mode === 'benchmark' ? 'bench' : 'test',
@@ -89,9 +98,9 @@ export function virnucproHarness(options: HarnessOptions = {}): Plugin {
         const consoleReporter = new HarnessBenchConsole(config.reportsDir, sessionId)
         const given = toList(benchmark.reporters)
         const chosen = given.length === 0 ? [consoleReporter] : given.map((r) => (r === 'default' ? consoleReporter : r))
-        benchmark.reporters = [...chosen, reporter]
+        benchmark.reporters = [...chosen, reporter, housekeeping.reporter]
       } else {
-        vitest.config.reporters.push(reporter)
+        vitest.config.reporters.push(reporter, housekeeping.reporter)
       }
     },
   }

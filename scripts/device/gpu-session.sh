@@ -2,7 +2,9 @@
 # The GPU half of the project's checks, run in one go on a lent GPU machine (no Node there: the caller unpacks
 # .device-carry first). Writes everything under $OUT: the bench reports, the fresh vanilla-vs-optimised
 # validation, CPU-vs-GPU weight digests, a pyarrow read of a GPU timeline, and the sampler's own CPU cost.
-# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection|analyse] ...
+# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection|analyse|lifeline] ...
+#   lifeline = kill -9 of `vitest bench` mid-run on the GPUs: seconds until no process of the run is left and the GPUs
+#   run none of its processes (issue 17); not part of `all`.
 #   all = digests bench sampler validate; ab = the scaling cases with model preload and background writes off
 #   (the optimised mode as it was before those two), for a before/after in one session; projection = the
 #   projection check alone (calibration sweep ≈ 1–2 min, then the held-out samples; ≈ 8 min on one H200);
@@ -77,6 +79,30 @@ if want analyse; then
     node node_modules/tsx/dist/cli.mjs scripts/analyse-run.ts "$run" --out "$OUT/extra/analysis/$(basename "$run")" >> "$OUT/files/session.log" 2>&1
     echo "analyse-run $run: exit $?" >> "$OUT/files/session.log"
   done
+fi
+
+if want lifeline; then
+  log "lifeline: SIGKILL of vitest bench during a full-size GPU run"
+  node node_modules/vitest/vitest.mjs bench --run benches/scaling.bench.ts > "$OUT/extra/lifeline-bench.log" 2>&1 &  # not the shell function: $! must be node itself
+  main=$!
+  run=""
+  for _ in $(seq 1 600); do
+    run=$(ls -t .runs/*/command.json 2>/dev/null | head -1 | xargs -r dirname)
+    [ -n "$run" ] && [ -f "$run/supervisor.json" ] && grep -q "Stage 5" "$run/stdout.log" "$run/stderr.log" 2>/dev/null && break
+    sleep 1
+  done
+  pgid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pipeline"]["pgid"])' "$run/supervisor.json")
+  log "run $run (pgid $pgid): GPU processes before: $(nvidia-smi --query-compute-apps=pid --format=csv,noheader | tr '\n' ' ')"
+  workers=$(pgrep -P "$main" | tr '\n' ' ')  # Vitest's forked workers outlive a killed main process: ended below
+  t0=$(date +%s.%N); kill -9 "$main"
+  while ps -eo pgid= | grep -qw "$pgid"; do sleep 0.1; done
+  t1=$(date +%s.%N)
+  while nvidia-smi --query-compute-apps=pid --format=csv,noheader | grep -q .; do sleep 0.2; [ "$(echo "$(date +%s.%N) - $t0 > 120" | bc)" = 1 ] && break; done
+  t2=$(date +%s.%N)
+  log "lifeline: group gone $(echo "$t1 - $t0" | bc) s after kill -9 of vitest; GPUs free of compute processes after $(echo "$t2 - $t0" | bc) s; left: $(nvidia-smi --query-compute-apps=pid --format=csv,noheader | tr '\n' ' ')"
+  cp "$run/supervisor.json" "$OUT/files/lifeline-supervisor.json"
+  [ -n "$workers" ] && kill -9 $workers 2>/dev/null; sleep 2
+  log "lifeline: next vitest run reports"; vitest run plugin/analysis/amdahl.test.ts 2>&1 | grep -A3 "earlier harness" | tee -a "$OUT/files/session.log"
 fi
 
 tail -n +1 "$OUT"/extra/digest-*.json >> "$OUT/files/session.log" 2>/dev/null

@@ -8,6 +8,7 @@ import type { SlurmJobRecord } from '../../model/scheduler.ts'
 import type { SamplerResult } from '../../metrics/gpu-sampler.ts'
 import type { LeftoverProcess } from '../../model/run-evidence.ts'
 import type { RunLogFinding } from '../../model/run-result.ts'
+import type { ProcessIdentity } from '../process-identity.ts'
 import type { LogFinding } from '../../metrics/log-findings.ts'
 import type { Outcome } from '../exit-outcome.ts'
 import type { RunPaths } from '../run-directory.ts'
@@ -26,6 +27,10 @@ export interface LaunchContext {
   leftoverGraceMs: number
   /** SIGTERM → SIGKILL grace when the launcher ends processes itself. */
   killGraceMs: number
+  /** The Python that runs the lifeline supervisor (supervisor.py: standard library only). */
+  python: string
+  /** Processes whose end stops the run too, e.g. the Vitest main process (a forked worker outlives it). */
+  watch: readonly ProcessIdentity[]
 }
 
 /** Where the run is, for the progress line: queued on a cluster, or running. */
@@ -42,6 +47,8 @@ export interface LaunchExit {
   findings: (LogFinding | RunLogFinding)[]
   /** Processes of the run that outlived the pipeline past the grace period (then ended), with pid, command and age. */
   leftoverProcesses?: LeftoverProcess[]
+  /** The run was stopped from outside the harness's own stop (the supervisor saw a watched process end, a signal). */
+  stoppedBySupervisor?: boolean
   /** Set when the launcher knows better than the exit status (a scheduler refusal, Slurm's own time limit). */
   outcome?: Outcome
   scheduler?: SlurmJobRecord

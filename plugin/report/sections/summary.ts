@@ -11,6 +11,8 @@ const STATUS_LINE: Record<Report['summary']['status'], string> = {
   pass: '✅ pass',
   'pass-with-warnings': '⚠️ pass with warnings',
   fail: '❌ fail',
+  running: '⏳ running (cases so far)',
+  interrupted: '⛔ interrupted',
 }
 
 export function statusLine(report: Report): string {
@@ -20,7 +22,7 @@ export function statusLine(report: Report): string {
 export const headSection: MarkdownSection = (report) => [
   `# VirNucPro ${report.suite} report`,
   '',
-  `**Status: ${statusLine(report)}**${report.complete ? '' : ' · ⏳ incomplete (still running, crashed or interrupted: cases so far)'}`,
+  `**Status: ${statusLine(report)}**${report.complete || report.summary.status === 'running' ? '' : ' · ⏳ incomplete (crashed or interrupted: cases so far)'}`,
   '',
   `Environment: ${environmentLine(report)}`,
   '',
