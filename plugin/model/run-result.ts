@@ -66,5 +66,10 @@ export const RunResultSchema = z.object({
   /** The GPU ceiling measured on this machine (GPU runs only), and the embedding stages' efficiency against it. */
   calibration: CalibrationSchema.nullable().default(null),
   efficiency: z.array(StageEfficiencySchema).default([]),
+  /**
+   * A run that paid one-off costs (cold file cache, lazy imports, first CUDA context) by the case's repeat policy:
+   * shown apart in the reports, never part of a median, a speedup or a comparison.
+   */
+  warmup: z.boolean().default(false),
 })
 export type RunResult = z.infer<typeof RunResultSchema>
