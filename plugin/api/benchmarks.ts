@@ -1,18 +1,27 @@
 import { bench, describe, expect } from 'vitest'
 import type { CaseKind } from '../model/case-result.ts'
 import { benchTaskHandle, lastDeclaredTask } from '../vitest/task-handle.ts'
+import { repeatPolicy } from '../analysis/repeat-policy.ts'
+import type { RepeatsOption } from '../model/repeat-policy.ts'
 import { CaseSession } from './case-session.ts'
+import { runRounds } from './repeat-rounds.ts'
 import type { SampleSpec } from './samples.ts'
 
-/** Each pipeline run is one tinybench sample: no warm-up run, exactly `repeats` runs. */
-function onceOptions(repeats: number): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
-  return { iterations: repeats, time: 0, warmupIterations: 0, warmupTime: 0 }
+/**
+ * One tinybench sample per bench, no tinybench warm-up: the repeat policy (plugin/api/repeat-rounds.ts) makes the
+ * pipeline runs, so Vitest's own bench table times the whole policy loop, not one run; the reports time each run.
+ */
+function onceOptions(): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
+  return { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 }
 }
 
 export interface BenchmarkOptions {
   sample: SampleSpec
-  /** Pipeline runs per GPU count (default: the `repeats` option, 1). With ≥ 3 the reports show median/min/max/spread. */
-  repeats?: number
+  /**
+   * Minimum measured runs per GPU count, or a repeat policy (default: the `repeats` option / BENCH_REPEATS, 1):
+   * short runs repeat until stable, long runs stay at the minimum; see plugin/model/repeat-policy.ts.
+   */
+  repeats?: RepeatsOption
   /** Sample manifest of the real sample to project wall time for (default: none). */
   projectTo?: string
 }
@@ -28,7 +37,7 @@ function callerFile(): string {
   return /\(?(?:file:\/\/)?([^():]+\.ts)/.exec(line)?.[1] ?? 'unknown'
 }
 
-function repeatsFrom(options: BenchmarkOptions): number {
+function repeatsFrom(options: BenchmarkOptions): RepeatsOption {
   const fromEnv = Number(process.env.BENCH_REPEATS)
   return options.repeats ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1)
 }
@@ -45,14 +54,16 @@ function gpuLabel(count: number): string {
 function declareRuns(kind: CaseKind, title: string, counts: number[], options: BenchmarkOptions, params: Record<string, string | number | boolean | null>, cpuFallback = true): void {
   const session = new CaseSession({ title, kind, file: callerFile(), sample: options.sample, params, ...(options.projectTo === undefined ? {} : { projectTo: options.projectTo }) })
   const available = CaseSession.availableGpus().length
-  const repeats = repeatsFrom(options)
+  const policy = repeatPolicy(repeatsFrom(options))
   describe(title, () => {
     const runnable = available === 0 ? (cpuFallback ? [0] : []) : counts.filter((n) => n <= available)
     for (const count of counts.filter((n) => (available > 0 || !cpuFallback) && n > available)) {
       bench.skip(`${gpuLabel(count)} (skipped: this machine has ${available})`, () => {})
       session.noteSkip(`${gpuLabel(count)} not measured: this machine has ${available} GPU(s)`)
     }
-    if (available === 0 && cpuFallback) session.noteSkip('no GPU on this machine: ran once on CPU; GPU figures unavailable')
+    if (available === 0 && cpuFallback) session.noteSkip('no GPU on this machine: ran on CPU; GPU figures unavailable')
+    // Issue 16: the first bench to run executes every count's runs in interleaved rounds; the others wait for it.
+    let rounds: Promise<void> | undefined
     for (const count of runnable) {
       bench(
         gpuLabel(count),
@@ -62,11 +73,13 @@ function declareRuns(kind: CaseKind, title: string, counts: number[], options: B
             await session.skip(missing, handle)
             return
           }
-          await session.run({ mode: 'optimised', gpuCount: count }, handle)
+          rounds ??= runRounds(session, runnable, policy, handle)
+          await rounds
+          handle.task.meta.virnucpro = { caseId: session.id }
           const result = await session.persist(handle)
           if (session.strict) expect(result.warnings.map((w) => w.message), 'strict mode: threshold misses fail').toEqual([])
         },
-        onceOptions(repeats),
+        onceOptions(),
       )
       const handle = benchTaskHandle(lastDeclaredTask())
     }

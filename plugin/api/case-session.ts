@@ -1,4 +1,8 @@
 import { resolve } from 'node:path'
+import { SpanLog, summariseOverhead } from '../analysis/overhead.ts'
+import { sessionCached } from '../env/session-cache.ts'
+import { CalibrationSchema } from '../model/efficiency.ts'
+import { EnvironmentSchema, PythonInfoSchema } from '../model/environment.ts'
 import { evaluateCase } from '../analysis/evaluate.ts'
 import { loadManifestLike } from '../report/load-manifest.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
@@ -43,6 +47,23 @@ export interface RunSpec {
   inject?: string[]
   keepIntermediate?: boolean
   extraArgs?: string[]
+  /** Decides, once the run ended, whether it was a warm-up (repeat policy); absent: measured. */
+  warmupIf?: (wallSeconds: number) => boolean
+}
+
+/** Seconds since `startMs` (performance clock). */
+function since(startMs: number): number {
+  return (performance.now() - startMs) / 1000
+}
+
+/** Times `work` into the case's span log: the harness's own cost is measured, not guessed (issue 16). */
+async function timed<T>(spans: SpanLog, name: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now()
+  try {
+    return await work()
+  } finally {
+    spans.add(name, since(start))
+  }
 }
 
 interface Prepared {
@@ -91,6 +112,10 @@ export class CaseSession {
   private readonly skipReasons: string[] = []
   private readonly emitted = new Set<string>()
   private error: string | null = null
+  // Issue 16: the harness's own cost and the repeat policy's decisions, persisted with the case.
+  private readonly spans = new SpanLog()
+  private readonly repeatNotes: string[] = []
+  private inRunCpuSeconds = 0
 
   constructor(spec: CaseSpec) {
     this.spec = spec
@@ -106,15 +131,22 @@ export class CaseSession {
     this.prepared ??= (async () => {
       const context = harnessContext()
       const config = withLike(resolveConfig(context.options, process.env), this.spec.like)
-      const sample = await this.spec.sample.resolve({ onGpu: context.gpus.length > 0, cacheDir: resolve(config.runsDir) })
+      const spans = this.spans
+      const sample = await timed(spans, 'prepare: sample', () => this.spec.sample.resolve({ onGpu: context.gpus.length > 0, cacheDir: resolve(config.runsDir) }))
       if (sample.status === 'missing') return { missing: sample.reason }
-      const python = await locatePython(config)
-      const environment = await captureEnvironment(python)
+      // Python, environment and calibration are the same for every case of a session: found by the first case,
+      // read by the others (each bench file runs in its own worker, so an in-memory cache would not reach them).
+      const cacheDir = resolve(config.runsDir, '.session')
+      const session = context.sessionId
+      const python = (await timed(spans, 'prepare: python', () => sessionCached(cacheDir, session, 'python', PythonInfoSchema, () => locatePython(config)))).value
+      const environment = (await timed(spans, 'prepare: environment', () => sessionCached(cacheDir, session, 'environment', EnvironmentSchema, () => captureEnvironment(python)))).value
       const onGpu = context.gpus.length > 0
       const target = createTarget(config, onGpu)
       const manifestPath = this.spec.projectTo ?? sample.manifestPath ?? undefined
-      const manifest = manifestPath === undefined ? undefined : await loadManifestLike(manifestPath)
-      const calibration = onGpu ? await calibrateOrNull(python.executable, resolve(config.runsDir)) : null
+      const manifest = manifestPath === undefined ? undefined : await timed(spans, 'prepare: manifest', () => loadManifestLike(manifestPath))
+      const calibration = onGpu
+        ? (await timed(spans, 'prepare: GPU calibration', () => sessionCached(cacheDir, session, 'calibration', CalibrationSchema.nullable(), () => calibrateOrNull(python.executable, resolve(config.runsDir))))).value
+        : null
       const modelSize = config.target.kind === 'reference' ? (config.target.modelSize === 'auto' ? (onGpu ? 'full' : 'tiny') : config.target.modelSize) : null
       const shapes = embeddingShapes({ kind: target.kind, name: target.name, version: null }, modelSize)
       return { config, context, python, environment, target, sample, manifest, calibration, shapes }
@@ -157,6 +189,8 @@ export class CaseSession {
       extraArgs: run.extraArgs ?? [],
     }
     handle.task.meta.virnucpro = { caseId: this.id }
+    const callStart = performance.now()
+    const cpuBefore = process.cpuUsage()
     const measured = await runPipeline(target, request, {
       runsDir: resolve(config.runsDir),
       timeoutSeconds: config.timeoutSeconds,
@@ -166,7 +200,12 @@ export class CaseSession {
       python,
       environment,
     })
-    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration) }
+    const cpu = process.cpuUsage(cpuBefore)
+    this.inRunCpuSeconds += (cpu.user + cpu.system) / 1e6
+    // runPipeline's time beyond the process's own wall: run folder, sampler start/stop, reading state, log and telemetry.
+    this.spans.add('run: harness around the pipeline process', since(callStart) - measured.wallSeconds)
+    const warmup = run.warmupIf?.(measured.wallSeconds) ?? false
+    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration), warmup }
     this.runs.push(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
       this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`
@@ -174,6 +213,16 @@ export class CaseSession {
     await this.persist(handle)
     if (this.error !== null) throw new Error(this.error)
     return result
+  }
+
+  /** Measured and warm-up runs so far, for the repeat policy. */
+  get runsSoFar(): readonly RunResult[] {
+    return this.runs
+  }
+
+  /** What the repeat policy decided, in words; shown in the reports next to the runs. */
+  noteRepeat(note: string): void {
+    this.repeatNotes.push(note)
   }
 
   recordComparison(comparison: Comparison): void {
@@ -186,6 +235,7 @@ export class CaseSession {
 
   /** Re-evaluates thresholds over every run so far, surfaces new warnings on the task, and writes the case. */
   async persist(handle?: TaskHandle): Promise<CaseResult> {
+    const persistStart = performance.now()
     const prepared = await this.prepare()
     const config = 'missing' in prepared ? resolveConfig(harnessContext().options, process.env) : prepared.config
     const manifest = 'missing' in prepared ? undefined : prepared.manifest
@@ -210,10 +260,14 @@ export class CaseSession {
       warnings: [],
       startedAtMs: this.startedAtMs,
       endedAtMs: Date.now(),
+      // Earlier persists are in the spans; this one's own write is not (it cannot time itself into the file it writes).
+      overhead: summariseOverhead({ caseStartedAtMs: this.startedAtMs, nowMs: Date.now(), runWallSeconds: this.runs.map((r) => r.wallSeconds), inRunCpuSeconds: this.inRunCpuSeconds, spans: this.spans.list() }),
+      repeatNotes: [...this.repeatNotes],
     }
     const { warnings } = evaluateCase(base, config.thresholds, manifest)
     const result: CaseResult = { ...base, warnings }
     await CaseStore.forSession(resolve(config.reportsDir), harnessContext().sessionId).write(result)
+    this.spans.add('persist: evaluate and write the case', since(persistStart))
     if (handle !== undefined) await this.surface(warnings, handle)
     return result
   }

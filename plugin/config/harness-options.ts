@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { DEFAULT_THRESHOLDS, ThresholdsSchema, type Thresholds } from '../model/thresholds.ts'
+import { RepeatsOptionSchema } from '../model/repeat-policy.ts'
 
 const SIX_HOURS_S = 6 * 60 * 60
 
@@ -60,7 +61,8 @@ export const HarnessOptionsSchema = z
     strict: z.boolean().default(false),
     progress: z.enum(['auto', 'tty', 'plain', 'off']).default('auto'),
     thresholds: ThresholdsOverrideSchema.optional(),
-    repeats: PositiveInt.default(1),
+    /** Minimum measured runs per GPU count, or a repeat policy (plugin/model/repeat-policy.ts); 1 = the default policy. */
+    repeats: RepeatsOptionSchema.default(1),
   })
   .strict()
 
