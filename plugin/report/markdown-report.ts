@@ -217,12 +217,71 @@ function validationsSection(report: Report): string[] {
   return lines
 }
 
+/** Issue 16: each GPU count's measured runs with their spread and outliers, warm-up runs apart, and why repeating stopped. */
+function repeatsSection(report: Report): string[] {
+  const rows: (string | number)[][] = []
+  const notes: string[] = []
+  for (const c of report.cases) {
+    for (const p of c.analysis.scaling?.points ?? []) {
+      const w = p.wallSeconds
+      const warmups = c.runs.filter((r) => r.warmup && r.gpuCount === p.gpus && r.outcome === 'succeeded')
+      rows.push([
+        c.id,
+        p.gpus,
+        w.n,
+        duration(w.value),
+        w.min === null || w.max === null ? `— (${w.flag ?? ''})` : `${fixed(w.min, 2)}–${fixed(w.max, 2)} s`,
+        orDash(w.mad, (v) => `${fixed(v, 3)} s`),
+        orDash(w.iqr, (v) => `${fixed(v, 3)} s`),
+        w.outliers.length === 0 ? '—' : `⚠ ${w.outliers.map((v) => fixed(v, 2)).join(', ')} s`,
+        warmups.length === 0 ? '—' : warmups.map((r) => `${fixed(r.wallSeconds, 2)} s`).join(', '),
+      ])
+    }
+    for (const note of c.repeatNotes) notes.push(`- ${c.id}: ${note}`)
+  }
+  if (rows.length === 0) return []
+  return [
+    '## Repeats and noise',
+    '',
+    table(['Case', 'GPUs', 'Measured runs', 'Median', 'Min–max', 'MAD', 'IQR', 'Outliers (kept)', 'Warm-up (not in the median)'], rows),
+    '',
+    ...(notes.length > 0 ? ['Repeat policy decisions:', '', ...notes, ''] : []),
+  ]
+}
+
+/** Issue 16: what the harness itself cost, per case (outside the pipeline) and in-run (its CPU while pipelines ran). */
+function overheadSection(report: Report): string[] {
+  const cases = report.cases.filter((c) => c.overhead !== null && c.runs.length > 0)
+  if (cases.length === 0) return []
+  const rows = cases.map((c) => {
+    const o = c.overhead as NonNullable<ReportCase['overhead']>
+    const top = [...o.spans].sort((a, b) => b.seconds - a.seconds).slice(0, 4)
+    return [
+      c.id,
+      c.runs.length,
+      `${fixed(o.caseSeconds, 1)} s`,
+      `${fixed(o.runSeconds, 1)} s`,
+      `${fixed(o.perCaseSeconds, 1)} s`,
+      `${fixed(o.inRunCpuSeconds, 2)} s${o.inRunFraction === null ? '' : ` (${percent(o.inRunFraction, 1)})`}`,
+      top.map((s) => `${s.name} ${fixed(s.seconds, 2)} s${s.count > 1 ? ` (×${s.count})` : ''}`).join('; '),
+    ]
+  })
+  return [
+    "## The harness's own overhead",
+    '',
+    table(['Case', 'Runs', 'Case wall', 'Pipeline runs (Σ wall)', 'Outside the pipeline', 'Harness CPU during runs', 'Largest spans'], rows),
+    '',
+    'Case wall is from the case being declared to its last persist; "outside the pipeline" is case wall − Σ run wall (preparing, reading finished runs, persisting). Harness CPU during runs is the worker\'s CPU time (GPU sampler, state poller, log follower, post-run reading) over Σ run wall. Spans are timed with the harness\'s clock; the last persist cannot time itself.',
+    '',
+  ]
+}
+
 function methodSection(report: Report): string[] {
   const intervals = [...new Set(report.cases.flatMap((c) => c.runs).flatMap((r) => (r.gpu.status === 'sampled' ? [`${r.gpu.intervalMs} ms (${r.gpu.source})`] : [])))]
   return [
     '## How these numbers were obtained',
     '',
-    '- **Wall time** is measured outside the pipeline, from process spawn to exit; stage times come from the pipeline\'s state file (its log as fallback). Repeats are summarised by their median; with fewer than 3 repeats the single value is shown, flagged `n=1`/`n=2`.',
+    '- **Wall time** is measured outside the pipeline, from process spawn to exit; stage times come from the pipeline\'s state file (its log as fallback). Repeats are summarised by their median (warm-up runs excluded, shown apart); with ≥ 3 runs the spread (min–max, MAD, IQR) is given and outliers by hyperfine\'s modified z-score rule (|x − median| / MAD > 14.826) are flagged, not removed; with fewer than 3 the single value is shown, flagged `n=1`/`n=2`.',
     intervals.length > 0
       ? `- **GPU metrics** were sampled by nvidia-smi every ${intervals.join(', ')}; utilisation is "percent of time a kernel was running", averaged over the embedding stages (DNABERT-S + ESM-2).`
       : '- **GPU metrics**: no GPU samples in this report.',
@@ -278,6 +337,7 @@ export function renderMarkdown(report: Report, context: RenderContext): string {
   }
   const stageLines = report.cases.flatMap(stageSection)
   if (stageLines.length > 0) lines.push('## Per-stage breakdown', '', ...stageLines)
+  lines.push(...repeatsSection(report), ...overheadSection(report))
   lines.push(...gpuSection(report), ...efficiencySection(report), ...projectionSection(report), ...warningsSection(report), ...notEvaluatedSection(report), ...validationsSection(report))
   if (context.charts.length > 0) lines.push('## Charts', '', ...context.charts.map((c) => `- [${c.title}](${c.path})`), '')
   lines.push(...methodSection(report))

@@ -27,6 +27,8 @@ export interface RegenerateOptions {
   /** Cases known outside the store (e.g. a failed test that never reached it); the store wins on id clashes. */
   extraCases?: readonly CaseResult[]
   stepSummary?: boolean
+  /** SVG charts (and the timeline reads they need): the final report only, by default. */
+  charts?: boolean
 }
 
 export interface Regenerated {
@@ -68,6 +70,6 @@ export async function regenerateReports(options: RegenerateOptions): Promise<Reg
     cases,
     manifestFor: (c) => (c.sample.manifestPath === null ? undefined : manifests.get(c.sample.manifestPath)),
   })
-  const written = await writeReports(report, { reportsDir: options.reportsDir, stamp: options.stamp, stepSummary: options.stepSummary ?? false })
+  const written = await writeReports(report, { reportsDir: options.reportsDir, stamp: options.stamp, stepSummary: options.stepSummary ?? false, charts: options.charts ?? options.complete })
   return { report, written, corrupt, problems: [...problems, ...written.problems] }
 }

@@ -83,7 +83,7 @@ export class HarnessReporter implements Reporter {
   }
 
   async onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
-    const final = await this.schedule(reason !== 'interrupted', unhandledErrors)
+    const final = await this.schedule(reason !== 'interrupted', unhandledErrors, true)
     if (final === null) {
       this.log(`❌ virnucpro report could not be written: ${this.lastError ?? 'unknown error'}`)
       return
@@ -92,13 +92,13 @@ export class HarnessReporter implements Reporter {
   }
 
   /** Serialises rewrites: a slow write must not interleave with the next one. */
-  private schedule(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError> = []): Promise<Regenerated | null> {
-    const next = this.queue.then(() => this.regenerate(complete, unhandledErrors))
+  private schedule(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError> = [], last = false): Promise<Regenerated | null> {
+    const next = this.queue.then(() => this.regenerate(complete, unhandledErrors, last))
     this.queue = next
     return next
   }
 
-  private async regenerate(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError>): Promise<Regenerated | null> {
+  private async regenerate(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError>, last: boolean): Promise<Regenerated | null> {
     try {
       return await regenerateReports({
         store: this.store,
@@ -111,6 +111,7 @@ export class HarnessReporter implements Reporter {
         config: this.options.config,
         extraCases: this.casesOutsideStore(unhandledErrors),
         stepSummary: complete,
+        charts: last, // live rewrites skip the charts (issue 16: their cost grows with every case)
         ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
         ...(this.options.environment ? { environment: this.options.environment } : {}),
       })

@@ -23,6 +23,11 @@ export interface WriteReportsOptions {
   timelines?: ReadonlyMap<string, readonly GpuSample[]>
   /** Append the markdown to $GITHUB_STEP_SUMMARY (when set). */
   stepSummary?: boolean
+  /**
+   * Render the SVG charts (default true). Live rewrites after every case skip them: reading every run's Arrow
+   * timeline again after each case grows with the suite and competes with the next case for the CPU (issue 16).
+   */
+  charts?: boolean
 }
 
 export interface WrittenReports {
@@ -65,10 +70,11 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   parseReport(report, 'report to write') // never write what the schema rejects
   const base = `${options.stamp}-${report.suite}`
   const problems: string[] = []
-  const timelines = await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems)
+  const charts = options.charts ?? true
+  const timelines = charts ? await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems) : new Map<string, readonly GpuSample[]>()
   const withSamples = new Set([...timelines.entries()].filter(([, s]) => s.length > 0).map(([id]) => id))
-  const context: RenderContext = { charts: planCharts(report, base, withSamples), timelines }
-  const formatters: ReportFormatter[] = [new SvgCharts(), new MarkdownReport(`${base}.md`), new JsonReport(`${base}.json`), new MarkdownReport('latest.md'), new JsonReport('latest.json')]
+  const context: RenderContext = { charts: charts ? planCharts(report, base, withSamples) : [], timelines }
+  const formatters: ReportFormatter[] = [...(charts ? [new SvgCharts()] : []), new MarkdownReport(`${base}.md`), new JsonReport(`${base}.json`), new MarkdownReport('latest.md'), new JsonReport('latest.json')]
   const files = formatters.flatMap((f) => f.render(report, context))
   for (const file of files) await writeFileAtomic(join(options.reportsDir, file.path), file.content)
   const stepSummaryPath = process.env['GITHUB_STEP_SUMMARY']
