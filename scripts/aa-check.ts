@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/aa-check.ts [--reports 5] [--bench benches/stage-throughput.bench.ts] [--ab "--inject slow:1.3"]
+ * npx tsx scripts/aa-check.ts [--reports 5] [--bench benches/stage-throughput.bench.ts] [--ab="--inject slow:1.3"]
  *   [--out .runs/aa-check] [--reuse]
  *
  * Does compare-reports cry wolf? Runs the bench file N times on this commit with default settings (N reports),
@@ -51,8 +51,11 @@ async function benchReport(options: Options, name: string, extraArgs: string | n
   const seconds = (performance.now() - started) / 1000
   await writeFile(join(options.out, `${name}.log`), run.all ?? '')
   if (run.exitCode !== 0) throw new Error(`vitest bench for ${name} exited ${run.exitCode}; see ${join(options.out, `${name}.log`)}`)
+  // The bench's own stamped report, not latest.json: another vitest process in this checkout may rewrite that.
+  const written = /json:\s+(\S+\.json)/.exec(run.all ?? '')?.[1]
+  if (written === undefined) throw new Error(`vitest bench for ${name} printed no report path; see ${join(options.out, `${name}.log`)}`)
   const path = join(options.out, `${name}.json`)
-  await copyFile(join(ROOT, 'reports', 'latest.json'), path)
+  await copyFile(resolve(ROOT, written), path)
   return { path, seconds }
 }
 

@@ -12,7 +12,10 @@ function label(count: number): string {
   return count === 0 ? 'CPU' : `${count} GPU${count === 1 ? '' : 's'}`
 }
 
-export async function runRounds(session: CaseSession, counts: readonly number[], policy: RepeatPolicy, handle: TaskHandle): Promise<void> {
+/** What the rounds need of a case session (a structural type, so the order of runs can be tested without pipelines). */
+export type RoundsSession = Pick<CaseSession, 'run' | 'runsSoFar' | 'noteRepeat' | 'persist'>
+
+export async function runRounds(session: RoundsSession, counts: readonly number[], policy: RepeatPolicy, handle: TaskHandle): Promise<void> {
   const decisions = new Map<number, RepeatDecision>()
   for (let round = nextRound(counts, decisions); round.length > 0; round = nextRound(counts, decisions)) {
     for (const count of round) {
