@@ -85,9 +85,11 @@ function withLike(config: HarnessConfig, like: CaseSpec['like']): HarnessConfig 
 }
 
 /** The ceiling is a nice-to-have: a failed calibration is reported as missing, never fails the benchmark. */
-async function calibrateOrNull(python: string, cacheDir: string): Promise<Calibration | null> {
+async function calibrateOrNull(python: PythonInfo, environment: Environment, cacheDir: string): Promise<Calibration | null> {
+  // What decides calibrate.py's identity, known here already: with it, a cached calibration costs no Python call.
+  const identityKey = JSON.stringify([python.executable, python.torch, python.cudaVersion, environment.driverVersion, environment.gpus.map((g) => g.uuid ?? g.name), process.env['CUDA_VISIBLE_DEVICES'] ?? null])
   try {
-    return await calibrate(python, { cacheDir })
+    return await calibrate(python.executable, { cacheDir, identityKey })
   } catch (error) {
     process.stderr.write(`virnucpro: GPU calibration failed, efficiency ratios unavailable: ${error instanceof Error ? error.message : String(error)}\n`)
     return null
@@ -138,14 +140,19 @@ export class CaseSession {
       // read by the others (each bench file runs in its own worker, so an in-memory cache would not reach them).
       const cacheDir = resolve(config.runsDir, '.session')
       const session = context.sessionId
-      const python = (await timed(spans, 'prepare: python', () => sessionCached(cacheDir, session, 'python', PythonInfoSchema, () => locatePython(config)))).value
-      const environment = (await timed(spans, 'prepare: environment', () => sessionCached(cacheDir, session, 'environment', EnvironmentSchema, () => captureEnvironment(python)))).value
+      // Finding Python (imports torch) and capturing the machine (nvidia-smi, git) are independent: run together.
+      const [found, machine] = await Promise.all([
+        timed(spans, 'prepare: python', () => sessionCached(cacheDir, session, 'python', PythonInfoSchema, () => locatePython(config))),
+        timed(spans, 'prepare: environment', () => sessionCached(cacheDir, session, 'environment', EnvironmentSchema, () => captureEnvironment(null))),
+      ])
+      const python = found.value
+      const environment: Environment = { ...machine.value, python }
       const onGpu = context.gpus.length > 0
       const target = createTarget(config, onGpu)
       const manifestPath = this.spec.projectTo ?? sample.manifestPath ?? undefined
       const manifest = manifestPath === undefined ? undefined : await timed(spans, 'prepare: manifest', () => loadManifestLike(manifestPath))
       const calibration = onGpu
-        ? (await timed(spans, 'prepare: GPU calibration', () => sessionCached(cacheDir, session, 'calibration', CalibrationSchema.nullable(), () => calibrateOrNull(python.executable, resolve(config.runsDir))))).value
+        ? (await timed(spans, 'prepare: GPU calibration', () => sessionCached(cacheDir, session, 'calibration', CalibrationSchema.nullable(), () => calibrateOrNull(python, environment, resolve(config.runsDir))))).value
         : null
       const modelSize = config.target.kind === 'reference' ? (config.target.modelSize === 'auto' ? (onGpu ? 'full' : 'tiny') : config.target.modelSize) : null
       const shapes = embeddingShapes({ kind: target.kind, name: target.name, version: null }, modelSize)
