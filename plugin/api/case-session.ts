@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { SpanLog, summariseOverhead } from '../analysis/overhead.ts'
 import { sessionCached } from '../env/session-cache.ts'
@@ -212,7 +213,8 @@ export class CaseSession {
     // runPipeline's time beyond the process's own wall: run folder, sampler start/stop, reading state, log and telemetry.
     this.spans.add('run: harness around the pipeline process', since(callStart) - measured.wallSeconds)
     const warmup = run.warmupIf?.(measured.wallSeconds) ?? false
-    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration), warmup }
+    const hostLoad = loadavg()[0] ?? null
+    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration), warmup, hostLoad }
     this.runs.push(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
       this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`

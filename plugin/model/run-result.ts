@@ -71,5 +71,7 @@ export const RunResultSchema = z.object({
    * shown apart in the reports, never part of a median, a speedup or a comparison.
    */
   warmup: z.boolean().default(false),
+  /** The host's 1-minute load average when the run ended (os.loadavg): above the CPU count, timings carry contention. */
+  hostLoad: z.number().nonnegative().nullable().default(null),
 })
 export type RunResult = z.infer<typeof RunResultSchema>

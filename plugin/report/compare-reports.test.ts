@@ -131,6 +131,13 @@ describe('compareReports: honest inputs', () => {
     expect(c.onlyInNew).toEqual(['other'])
     expect(c.exitCode).toBe(2)
   })
+  it('warns when a side ran on a busy machine (1-min load above the CPU count), with the figure', () => {
+    const plain = buildScalingCase({ gpuCounts: [1], repeats: 5, jitter: 0.5 })
+    const busy = { ...plain, runs: plain.runs.map((r) => ({ ...r, hostLoad: 40 })) }
+    const c = compareReports(buildTestReport([plain]), buildTestReport([busy]))
+    expect(c.environmentWarnings).toEqual([`the new report ran on a busy machine (median 1-min load 40.0 on ${busy.runs[0]?.environment.cpuCount} CPUs): its timings carry other processes' contention`])
+    expect(c.exitCode).toBe(0)
+  })
   it('has nothing to compare in validation-only reports', () => {
     const v = buildTestReport([buildCase({ kind: 'validation' })])
     expect(compareReports(v, v).exitCode).toBe(2)

@@ -183,6 +183,16 @@ function caseProblem(id: string, base: ReportCase | undefined, next: ReportCase 
   return null
 }
 
+/** A side whose runs ended with the 1-minute load above the CPU count ran on a busy machine: say so, with the figure. */
+function busyMachine(side: string, report: Report): string | null {
+  const loads = report.cases.flatMap((c) => c.runs).flatMap((r) => (r.hostLoad === null ? [] : [r.hostLoad]))
+  if (loads.length === 0) return null
+  const sorted = [...loads].sort((a, b) => a - b)
+  const typical = sorted[Math.floor(sorted.length / 2)] as number
+  const cpus = report.environment.cpuCount
+  return typical > cpus ? `the ${side} report ran on a busy machine (median 1-min load ${typical.toFixed(1)} on ${cpus} CPUs): its timings carry other processes' contention` : null
+}
+
 export function compareReports(base: Report, next: Report, options: CompareOptions = {}): ReportComparison {
   const noise = options.noise ?? DEFAULT_NOISE_RULES
   const allowIncomplete = options.allowIncomplete ?? false
@@ -211,7 +221,7 @@ export function compareReports(base: Report, next: Report, options: CompareOptio
   })
   const counted = rows.filter((r) => r.counts)
   const regressions = counted.filter((r) => r.verdict === 'regression').length
-  const environmentWarnings = environmentDifferences(base, next)
+  const environmentWarnings = [...environmentDifferences(base, next), ...[busyMachine('base', base), busyMachine('new', next)].filter((w): w is string => w !== null)]
   const blocked = affected.size > 0 && !allowIncomplete
   return {
     base: { suite: base.suite, createdAt: base.createdAt, complete: base.complete },
@@ -267,7 +277,7 @@ export function formatComparisonMarkdown(c: ReportComparison): string {
       : 'not compared: exit 2 ("nothing comparable") unless --allow-incomplete'
     lines.push('## Inputs that cannot be compared as they are', '', ...c.inputProblems.map((p) => `- ❌ ${p}`), '', `Affected case(s): ${c.affectedCases.join(', ') || 'all'} — ${consequence}.`, '')
   }
-  if (c.environmentWarnings.length > 0) lines.push('## Environment differs', '', ...c.environmentWarnings.map((w) => `- ⚠ ${w}`), '')
+  if (c.environmentWarnings.length > 0) lines.push('## Environment warnings', '', ...c.environmentWarnings.map((w) => `- ⚠ ${w}`), '')
   if (c.rows.length > 0) {
     lines.push('## Changes', '', '| Case | GPUs | Metric | Base | New | Change | Significance | Verdict |', '| --- | --- | --- | --- | --- | --- | --- | --- |')
     for (const r of c.rows) lines.push(`| ${r.caseId} | ${r.gpus} | ${r.metric} | ${fixed(r.base)} | ${fixed(r.next)} | ${r.change} | ${r.significance} | ${verdictText(r)} |`)
