@@ -44,9 +44,24 @@ export interface TimeChange {
   verdict: ChangeVerdict
 }
 
-function gated(direction: 'regression' | 'improvement', significance: SignificanceResult): ChangeVerdict {
+/**
+ * Beyond the noise means more than "different": the whole interval of the change must lie past the rule, so a
+ * significant 3 % drift between two sessions of a shared machine is not a 10 % regression. Rank test: Mann–Whitney
+ * rejects and the bootstrap interval of the median ratio lies above 1 + 10 % (below 1 − 5 % for an improvement).
+ * Spread bound: the change of medians, less both ranges, still exceeds the rule.
+ */
+function beyondRule(direction: 'regression' | 'improvement', base: number, significance: Exclude<SignificanceResult, { testable: false }>): boolean {
+  if (!significance.significant) return false
+  const slower = 1 + REGRESSION_RULES.slowerFraction
+  const faster = 1 - REGRESSION_RULES.fasterFraction
+  if (significance.method === 'rank-test') return direction === 'regression' ? significance.bootstrap.low > slower : significance.bootstrap.high < faster
+  const { difference, bound } = significance.spread
+  return (difference - bound) / base > (direction === 'regression' ? REGRESSION_RULES.slowerFraction : REGRESSION_RULES.fasterFraction)
+}
+
+function gated(direction: 'regression' | 'improvement', base: number, significance: SignificanceResult): ChangeVerdict {
   if (!significance.testable) return 'untestable'
-  return significance.significant ? direction : 'within-noise'
+  return beyondRule(direction, base, significance) ? direction : 'within-noise'
 }
 
 /** Compares repeated timings (seconds); the verdict uses the total-time rule, the floors and the noise. */
@@ -60,7 +75,7 @@ export function compareTimes(base: readonly number[], next: readonly number[], r
   const pastRule = change > REGRESSION_RULES.slowerFraction || (b === 0 && n > 0) ? 'regression' : change <= -REGRESSION_RULES.fasterFraction ? 'improvement' : null
   if (pastRule !== null) {
     const belowFloor = Math.max(b, n) < rules.minSeconds || Math.abs(n - b) < rules.minChangeSeconds
-    verdict = belowFloor ? 'below-floor' : gated(pastRule, significance)
+    verdict = belowFloor ? 'below-floor' : gated(pastRule, b, significance)
   }
   return { base: b, next: n, change, significance, verdict }
 }
@@ -73,9 +88,9 @@ export interface SpeedupRuns {
 
 export type SpeedupSignificance =
   | { testable: false; method: 'none'; reason: string }
-  /** 2–4 runs: the speedup's range from the runs' extremes (min(t1)/max(tN) … max(t1)/min(tN)); beyond noise when the two sides' ranges do not meet. */
+  /** 2–4 runs: the speedup's range from the runs' extremes (min(t1)/max(tN) … max(t1)/min(tN)); beyond noise when the two sides' ranges are more than 0.1× apart. */
   | { testable: true; method: 'range'; significant: boolean; base: [number, number]; next: [number, number] }
-  /** ≥ 5 runs: seeded bootstrap interval of speedup(new) − speedup(base); beyond noise when it excludes 0. */
+  /** ≥ 5 runs: seeded bootstrap interval of speedup(new) − speedup(base); beyond noise when it lies wholly past ±0.1×. */
   | { testable: true; method: 'bootstrap'; significant: boolean; low: number; high: number; confidence: number; iterations: number; seed: string }
 
 export interface SpeedupChange {
@@ -103,7 +118,8 @@ function speedupSignificance(base: SpeedupRuns, next: SpeedupRuns, direction: nu
     const rangeOf = (r: SpeedupRuns): [number, number] => [Math.min(...r.one) / Math.max(...r.many), Math.max(...r.one) / Math.min(...r.many)]
     const b = rangeOf(base)
     const n = rangeOf(next)
-    const apart = direction < 0 ? n[1] < b[0] : n[0] > b[1]
+    // Beyond the rule: the ranges are more than 0.1× apart.
+    const apart = direction < 0 ? n[1] < b[0] - REGRESSION_RULES.speedupDelta : n[0] > b[1] + REGRESSION_RULES.speedupDelta
     return { testable: true, method: 'range', significant: apart, base: b, next: n }
   }
   const seed = 'virnucpro-speedup'
@@ -113,7 +129,8 @@ function speedupSignificance(base: SpeedupRuns, next: SpeedupRuns, direction: nu
   for (let i = 0; i < iterations; i++) deltas.push(resampledSpeedup(next, random) - resampledSpeedup(base, random))
   const low = percentile(deltas, 2.5)
   const high = percentile(deltas, 97.5)
-  return { testable: true, method: 'bootstrap', significant: low > 0 || high < 0, low, high, confidence: 0.95, iterations, seed }
+  // Beyond the rule: the whole interval of the change lies past ±0.1×.
+  return { testable: true, method: 'bootstrap', significant: low > REGRESSION_RULES.speedupDelta || high < -REGRESSION_RULES.speedupDelta, low, high, confidence: 0.95, iterations, seed }
 }
 
 /** Speedup over 1 GPU from repeated runs: down > 0.1× and beyond the noise of both sides is a regression. */

@@ -66,15 +66,14 @@ export interface ReportComparison {
 
 function significanceText(s: SignificanceResult, runs: string): string {
   if (!s.testable) return s.reason
-  const word = s.significant ? 'beyond noise' : 'within noise'
-  if (s.method === 'spread-bound') return `${word} (${runs} runs: Δ median ${fixed(s.spread.difference)} s vs ranges ${fixed(s.spread.bound)} s)`
+  if (s.method === 'spread-bound') return `${s.significant ? 'outside the ranges' : 'within the ranges'} (${runs} runs: Δ median ${fixed(s.spread.difference)} s vs ranges ${fixed(s.spread.bound)} s)`
   const ci = s.bootstrap
-  return `${word} (${runs} runs: Mann–Whitney p=${s.mannWhitney.pValue.toFixed(3)}, ${s.mannWhitney.method}; median ratio ${ci.ratio.toFixed(3)} [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}] ${Math.round(ci.confidence * 100)} % bootstrap)`
+  return `${s.significant ? 'significant' : 'not significant'} (${runs} runs: Mann–Whitney p=${s.mannWhitney.pValue.toFixed(3)}, ${s.mannWhitney.method}; median ratio ${ci.ratio.toFixed(3)} [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}] ${Math.round(ci.confidence * 100)} % bootstrap)`
 }
 
 function speedupSignificanceText(s: SpeedupSignificance): string {
   if (!s.testable) return s.reason
-  const word = s.significant ? 'beyond noise' : 'within noise'
+  const word = s.significant ? 'beyond the rule' : 'within the rule'
   if (s.method === 'range') return `${word} (speedup ranges ${fixed(s.base[0])}–${fixed(s.base[1])}× vs ${fixed(s.next[0])}–${fixed(s.next[1])}×)`
   return `${word} (Δ speedup ${Math.round(s.confidence * 100)} % bootstrap [${s.low.toFixed(3)}, ${s.high.toFixed(3)}])`
 }
@@ -287,8 +286,8 @@ export function formatComparisonMarkdown(c: ReportComparison): string {
   if (c.onlyInNew.length > 0) lines.push(`Only in new: ${c.onlyInNew.join(', ')}`, '')
   lines.push(
     `Rules: a regression is total time > 10 % slower or speedup down > 0.1×, **and** beyond the noise, **and** above the floors (medians ≥ ${c.noise.minSeconds} s, change ≥ ${c.noise.minChangeSeconds} s). ` +
-      `Beyond the noise: with ≥ 5 runs a side, Mann–Whitney p < ${c.noise.alpha} and the 95 % bootstrap interval of the median ratio excludes 1 (speedup: the bootstrap interval of its change excludes 0); ` +
-      'with 2–4 runs, the medians differ by more than both ranges together (speedup: the ranges do not meet); with 1 run on a side, never ("not testable"). ' +
+      `Beyond the noise: with ≥ 5 runs a side, Mann–Whitney p < ${c.noise.alpha} and the whole 95 % bootstrap interval of the median ratio above 1.10 (speedup: the interval of its change below −0.1×); ` +
+      'with 2–4 runs, the change of medians less both ranges together still above 10 % (speedup: the ranges more than 0.1× apart); with 1 run on a side, never ("not testable"). ' +
       'Utilisation −5 points or memory +20 % = warning; ≥ 5 % faster beyond the noise = improvement. Stage rows are informational. Warm-up runs are not compared.',
     '',
   )
