@@ -17,11 +17,11 @@ function simulate(times: readonly number[], p = policy, warmup = 0): { runs: num
 }
 
 describe('repeat policy', () => {
-  it('defaults: min 1, short under 15 s, short runs ≥ 5, max 10, budget 120 s, stable = last 3 within 10 %, warm-up auto', () => {
-    expect(policy).toEqual({ minRuns: 1, shortRunSeconds: 15, shortMinRuns: 5, maxRuns: 10, budgetSeconds: 120, stableRuns: 3, stableWithin: 0.1, warmup: 'auto' })
+  it('defaults: min 1, short under 15 s, short runs ≥ 8, max 12, budget 120 s, stable = last 3 within 10 %, warm-up auto', () => {
+    expect(policy).toEqual({ minRuns: 1, shortRunSeconds: 15, shortMinRuns: 8, maxRuns: 12, budgetSeconds: 120, stableRuns: 3, stableWithin: 0.1, warmup: 'auto' })
   })
   it('a number is the minimum of measured runs', () => {
-    expect(repeatPolicy(3)).toMatchObject({ minRuns: 3, maxRuns: 10 })
+    expect(repeatPolicy(3)).toMatchObject({ minRuns: 3, maxRuns: 12 })
     expect(repeatPolicy(20)).toMatchObject({ minRuns: 20, maxRuns: 20 })
     expect(() => repeatPolicy({ minRuns: 5, maxRuns: 2 })).toThrow(/maxRuns must be ≥ minRuns/)
   })
@@ -29,13 +29,13 @@ describe('repeat policy', () => {
     expect(simulate([41.1])).toEqual({ runs: 1, note: '1 run: long run (median 41.1 s ≥ 15 s), not repeated beyond minRuns 1' })
     expect(simulate([41, 42, 40], repeatPolicy(3)).runs).toBe(3)
   })
-  it('short runs repeat to at least 5, then until the last 3 agree within 10 %', () => {
-    expect(simulate([2.0, 2.1, 2.05, 2.0, 1.98])).toEqual({ runs: 5, note: '5 runs: stable, last 3 within 3.5 % (≤ 10 %)' })
-    expect(simulate([2.0, 2.5, 1.7, 2.6, 1.8, 2.0, 2.05, 2.1]).runs).toBe(8)
+  it('short runs repeat to at least 8, then until the last 3 agree within 10 %', () => {
+    expect(simulate([2.0, 2.1, 2.05, 2.0, 1.98, 2.0, 2.02, 2.01])).toEqual({ runs: 8, note: '8 runs: stable, last 3 within 1.0 % (≤ 10 %)' })
+    expect(simulate([2.0, 2.5, 1.7, 2.6, 1.8, 2.0, 2.5, 2.0, 2.05, 2.1]).runs).toBe(10)
   })
   it('noisy short runs stop at maxRuns or the time budget', () => {
     const noisy = [2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3]
-    expect(simulate(noisy).note).toMatch(/^10 runs: maxRuns 10 reached/)
+    expect(simulate(noisy).note).toMatch(/^12 runs: maxRuns 12 reached/)
     expect(simulate(noisy, repeatPolicy({ budgetSeconds: 10 })).note).toBe('4 runs: time budget 10 s spent')
   })
   it('the first run of a case is a warm-up when short (auto), never when long', () => {

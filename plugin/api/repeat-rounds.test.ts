@@ -42,11 +42,11 @@ describe('runRounds', () => {
     await runRounds(session, [1, 2, 4], repeatPolicy(undefined), handle)
     expect(session.order.slice(0, 7)).toEqual([1, 2, 4, 1, 2, 4, 1])
     expect(session.runsSoFar.filter((r) => r.warmup).map((r) => r.gpuCount)).toEqual([1])
-    expect(session.runsSoFar.filter((r) => !r.warmup && r.gpuCount === 1)).toHaveLength(5)
+    expect(session.runsSoFar.filter((r) => !r.warmup && r.gpuCount === 1)).toHaveLength(8)
     expect([...session.notes].sort()).toEqual([
-      '1 GPU: 5 runs: stable, last 3 within 0.0 % (≤ 10 %) (+1 warm-up run, shown apart)',
-      '2 GPUs: 5 runs: stable, last 3 within 0.0 % (≤ 10 %)',
-      '4 GPUs: 5 runs: stable, last 3 within 0.0 % (≤ 10 %)',
+      '1 GPU: 8 runs: stable, last 3 within 0.0 % (≤ 10 %) (+1 warm-up run, shown apart)',
+      '2 GPUs: 8 runs: stable, last 3 within 0.0 % (≤ 10 %)',
+      '4 GPUs: 8 runs: stable, last 3 within 0.0 % (≤ 10 %)',
     ])
   })
   it('long runs: one measured run per count, no warm-up, and it says so', async () => {

@@ -13,10 +13,14 @@ export const RepeatPolicySchema = z
     minRuns: PositiveInt.default(1),
     /** A run shorter than this (seconds, measured) is "short": repeated until stable. Longer runs stop at minRuns. */
     shortRunSeconds: z.number().positive().default(15),
-    /** Short runs get at least this many measured runs: 5 a side is the least a rank test can call significant. */
-    shortMinRuns: PositiveInt.default(5),
+    /**
+     * Short runs get at least this many measured runs. 5 a side is the least a rank test can call significant; 8
+     * keeps the median and the bootstrap interval steady when a burst of other load slows two runs (measured on a
+     * shared 2-core machine: with 5, such a base hid a 30 % slowdown). hyperfine's minimum is 10.
+     */
+    shortMinRuns: PositiveInt.default(8),
     /** Never more measured runs than this per GPU count. */
-    maxRuns: PositiveInt.default(10),
+    maxRuns: PositiveInt.default(12),
     /** Repeats beyond minRuns stop once the GPU count's runs (warm-up included) took this long, seconds. */
     budgetSeconds: z.number().positive().default(120),
     /** Short runs stop once the last `stableRuns` runs agree within `stableWithin` ((max − min) / median). */
