@@ -4,7 +4,8 @@
  *
  * Does compare-reports cry wolf? Runs the bench file N times on this commit with default settings (N reports),
  * compares every pair (N = 5 gives 10 A/A comparisons), and, with --ab, one more report with the given pipeline
- * arguments on the candidate side (VIRNUCPRO_EXTRA_ARGS) compared against the first report. Prints one row per
+ * arguments on the candidate side (VIRNUCPRO_EXTRA_ARGS) compared against the last plain report (made just before
+ * it, as a CI job would: base, then candidate), and for information against every other plain report. Prints one row per
  * comparison and writes <out>/aa-check.json. Exit 0 when every A/A comparison exits 0 (and the A/B one exits 1);
  * 1 otherwise. --reuse compares the reports already in <out> without running anything.
  */
@@ -102,13 +103,15 @@ async function main(): Promise<number> {
   for (let i = 0; i < reports.length; i++) {
     for (let j = i + 1; j < reports.length; j++) aa.push(row(`${names[i]} vs ${names[j]}`, compareReports(reports[i] as Report, reports[j] as Report)))
   }
-  const ab = options.ab === null ? null : row(`${names[0]} vs ab (${options.ab})`, compareReports(reports[0] as Report, await load(join(options.out, 'ab.json'))))
-  for (const r of [...aa, ...(ab ? [ab] : [])]) process.stdout.write(`${r.pair}: exit ${r.exitCode}, ${r.regressions} regression(s) · ${r.totals}\n`)
+  const candidate = options.ab === null ? null : await load(join(options.out, 'ab.json'))
+  const abAll = candidate === null ? [] : reports.map((base, i) => row(`${names[i]} vs ab (${options.ab})`, compareReports(base, candidate)))
+  const ab = abAll.at(-1) ?? null
+  for (const r of [...aa, ...abAll]) process.stdout.write(`${r.pair}: exit ${r.exitCode}, ${r.regressions} regression(s) · ${r.totals}\n`)
   const falseAlarms = aa.filter((r) => r.exitCode !== 0).length
   const detected = ab === null ? null : ab.exitCode === 1
   process.stdout.write(`\nA/A: ${aa.length} comparisons, ${aa.reduce((t, r) => t + r.regressions, 0)} regression(s), ${falseAlarms} with exit ≠ 0`)
-  process.stdout.write(ab === null ? '\n' : ` · A/B: exit ${ab.exitCode} (${detected ? 'regression detected' : 'NOT detected'})\n`)
-  await writeFile(join(options.out, 'aa-check.json'), `${JSON.stringify({ bench: options.bench, reports: options.reports, secondsPerReport: seconds, aa, ab }, null, 2)}\n`)
+  process.stdout.write(ab === null ? '\n' : ` · A/B against the last plain report: exit ${ab.exitCode} (${detected ? 'regression detected' : 'NOT detected'}); against each plain report: detected ${abAll.filter((r) => r.exitCode === 1).length} of ${abAll.length}\n`)
+  await writeFile(join(options.out, 'aa-check.json'), `${JSON.stringify({ bench: options.bench, reports: options.reports, secondsPerReport: seconds, aa, ab, abAgainstEach: abAll }, null, 2)}\n`)
   return falseAlarms === 0 && detected !== false ? 0 : 1
 }
 
