@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { SpanLog, summariseOverhead } from '../analysis/overhead.ts'
+import { cpuProbeMs } from '../env/cpu-probe.ts'
 import { sessionCached } from '../env/session-cache.ts'
 import { CalibrationSchema } from '../model/efficiency.ts'
 import { EnvironmentSchema, PythonInfoSchema } from '../model/environment.ts'
@@ -197,6 +198,7 @@ export class CaseSession {
       extraArgs: run.extraArgs ?? [],
     }
     handle.task.meta.virnucpro = { caseId: this.id }
+    const probeBefore = cpuProbeMs()
     const callStart = performance.now()
     const cpuBefore = process.cpuUsage()
     const measured = await runPipeline(target, request, {
@@ -214,7 +216,8 @@ export class CaseSession {
     this.spans.add('run: harness around the pipeline process', since(callStart) - measured.wallSeconds)
     const warmup = run.warmupIf?.(measured.wallSeconds) ?? false
     const hostLoad = loadavg()[0] ?? null
-    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration), warmup, hostLoad }
+    const cpuProbe = (probeBefore + cpuProbeMs()) / 2
+    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration), warmup, hostLoad, cpuProbeMs: cpuProbe }
     this.runs.push(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
       this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`
