@@ -1,6 +1,6 @@
 /**
  * npx tsx scripts/compare-reports.ts BASE.json NEW.json [--json] [--allow-incomplete]
- *   [--min-seconds 0.5] [--min-change-seconds 0.2] [--alpha 0.05] [--machine-tolerance 0.25]
+ *   [--min-seconds 0.5] [--min-change-seconds 0.2] [--alpha 0.05]
  * Exit 0: no regression · 1: regression · 2: error, nothing comparable, or inputs that cannot be compared honestly
  * (an incomplete report, failed cases, a case on one side only) unless --allow-incomplete.
  */
@@ -10,7 +10,7 @@ import { DEFAULT_NOISE_RULES, type NoiseRules } from '../plugin/analysis/regress
 import { compareReports, formatComparisonMarkdown } from '../plugin/report/compare-reports.ts'
 import { parseReport, type Report } from '../plugin/report/schema.ts'
 
-const USAGE = 'usage: compare-reports BASE.json NEW.json [--json] [--allow-incomplete] [--min-seconds S] [--min-change-seconds S] [--alpha A] [--machine-tolerance F]'
+const USAGE = 'usage: compare-reports BASE.json NEW.json [--json] [--allow-incomplete] [--min-seconds S] [--min-change-seconds S] [--alpha A]'
 
 async function load(path: string): Promise<Report> {
   let text: string
@@ -52,7 +52,6 @@ function parse(argv: readonly string[]): Command {
       'min-seconds': { type: 'string' },
       'min-change-seconds': { type: 'string' },
       alpha: { type: 'string' },
-      'machine-tolerance': { type: 'string' },
     },
   })
   if (positionals.length !== 2) throw new Error(`expected two report files, got ${positionals.length}`)
@@ -64,7 +63,6 @@ function parse(argv: readonly string[]): Command {
       minSeconds: number('min-seconds', values['min-seconds'], DEFAULT_NOISE_RULES.minSeconds),
       minChangeSeconds: number('min-change-seconds', values['min-change-seconds'], DEFAULT_NOISE_RULES.minChangeSeconds),
       alpha: number('alpha', values.alpha, DEFAULT_NOISE_RULES.alpha, 1),
-      machineSpeedTolerance: number('machine-tolerance', values['machine-tolerance'], DEFAULT_NOISE_RULES.machineSpeedTolerance),
     },
   }
 }

@@ -25,14 +25,9 @@ export interface NoiseRules {
   minChangeSeconds: number
   /** Two-sided level of the Mann–Whitney test. */
   alpha: number
-  /**
-   * When the machine's speed (CPU probe median, plugin/env/cpu-probe.ts) differs between the two reports by more
-   * than this fraction, timings cannot tell code from machine: time verdicts become "not testable".
-   */
-  machineSpeedTolerance: number
 }
 
-export const DEFAULT_NOISE_RULES: NoiseRules = { minSeconds: 0.5, minChangeSeconds: 0.2, alpha: 0.05, machineSpeedTolerance: 0.25 }
+export const DEFAULT_NOISE_RULES: NoiseRules = { minSeconds: 0.5, minChangeSeconds: 0.2, alpha: 0.05 }
 
 /**
  * `untestable`: past the rule but with one run a side (or one side), so nothing can tell it from noise;

@@ -1,7 +1,6 @@
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { SpanLog, summariseOverhead } from '../analysis/overhead.ts'
-import { cpuProbeMs } from '../env/cpu-probe.ts'
 import { sessionCached } from '../env/session-cache.ts'
 import { CalibrationSchema } from '../model/efficiency.ts'
 import { EnvironmentSchema, PythonInfoSchema } from '../model/environment.ts'
@@ -198,7 +197,6 @@ export class CaseSession {
       extraArgs: run.extraArgs ?? [],
     }
     handle.task.meta.virnucpro = { caseId: this.id }
-    const probeBefore = cpuProbeMs()
     const callStart = performance.now()
     const cpuBefore = process.cpuUsage()
     const measured = await runPipeline(target, request, {
@@ -216,8 +214,7 @@ export class CaseSession {
     this.spans.add('run: harness around the pipeline process', since(callStart) - measured.wallSeconds)
     const warmup = run.warmupIf?.(measured.wallSeconds) ?? false
     const hostLoad = loadavg()[0] ?? null
-    const cpuProbe = (probeBefore + cpuProbeMs()) / 2
-    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration), warmup, hostLoad, cpuProbeMs: cpuProbe }
+    const result: RunResult = { ...measured, calibration: prepared.calibration, efficiency: runEfficiency(measured, prepared.shapes, prepared.calibration), warmup, hostLoad }
     this.runs.push(result)
     if (result.outcome !== 'succeeded' && run.inject === undefined) {
       this.error = `${run.mode} run on ${run.gpuCount === 0 ? 'CPU' : `${run.gpuCount} GPU(s)`}: ${result.outcomeDescription} (logs: ${result.logs.stderr})`

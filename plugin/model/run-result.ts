@@ -73,7 +73,5 @@ export const RunResultSchema = z.object({
   warmup: z.boolean().default(false),
   /** The host's 1-minute load average when the run ended (os.loadavg): above the CPU count, timings carry contention. */
   hostLoad: z.number().nonnegative().nullable().default(null),
-  /** Milliseconds of plugin/env/cpu-probe.ts's fixed workload, mean of just before and just after the run: the machine's speed then. */
-  cpuProbeMs: z.number().positive().nullable().default(null),
 })
 export type RunResult = z.infer<typeof RunResultSchema>

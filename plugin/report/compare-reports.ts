@@ -182,21 +182,6 @@ function caseProblem(id: string, base: ReportCase | undefined, next: ReportCase 
   return null
 }
 
-/** Median CPU-probe milliseconds over a report's runs, or null when its runs did not record one (older reports). */
-function probeMedian(report: Report): number | null {
-  const probes = report.cases.flatMap((c) => c.runs).flatMap((r) => (r.cpuProbeMs === null ? [] : [r.cpuProbeMs])).sort((a, b) => a - b)
-  if (probes.length === 0) return null
-  const mid = probes.length / 2
-  return probes.length % 2 === 1 ? (probes[Math.floor(mid)] as number) : ((probes[mid - 1] as number) + (probes[mid] as number)) / 2
-}
-
-/** new/base machine speed ratio from the CPU probe, when both sides have one. */
-function machineSlowdown(base: Report, next: Report): { base: number; next: number; ratio: number } | null {
-  const b = probeMedian(base)
-  const n = probeMedian(next)
-  return b === null || n === null ? null : { base: b, next: n, ratio: n / b }
-}
-
 /** A side whose runs ended with the 1-minute load above the CPU count ran on a busy machine: say so, with the figure. */
 function busyMachine(side: string, report: Report): string | null {
   const loads = report.cases.flatMap((c) => c.runs).flatMap((r) => (r.hostLoad === null ? [] : [r.hostLoad]))
@@ -233,19 +218,9 @@ export function compareReports(base: Report, next: Report, options: CompareOptio
     if (other === undefined || (affected.has(c.id) && !allowIncomplete)) return []
     return compareCase(c, other, noise)
   })
-  const environmentWarnings = [...environmentDifferences(base, next), ...[busyMachine('base', base), busyMachine('new', next)].filter((w): w is string => w !== null)]
-  // Speedups are ratios within one session, so a machine that is slower as a whole leaves them comparable; times are not.
-  const speed = machineSlowdown(base, next)
-  const speedDiffers = speed !== null && Math.abs(Math.log(speed.ratio)) > Math.log(1 + noise.machineSpeedTolerance)
-  if (speedDiffers) {
-    environmentWarnings.push(`the machine's speed differs: CPU probe median ${fixed(speed.base)} → ${fixed(speed.next)} ms (${signedPercent(speed.ratio - 1)}, tolerance ±${percent(noise.machineSpeedTolerance)}): time rows are not testable, speedups still are`)
-    for (const [i, r] of rows.entries()) {
-      if (r.metric === 'speedup (×)' || !r.metric.endsWith('(s)') || (r.verdict !== 'regression' && r.verdict !== 'improvement')) continue
-      rows[i] = { ...r, verdict: 'untestable', significance: `${r.significance}; not testable: the machine's speed differs (CPU probe ${signedPercent(speed.ratio - 1)})` }
-    }
-  }
   const counted = rows.filter((r) => r.counts)
   const regressions = counted.filter((r) => r.verdict === 'regression').length
+  const environmentWarnings = [...environmentDifferences(base, next), ...[busyMachine('base', base), busyMachine('new', next)].filter((w): w is string => w !== null)]
   const blocked = affected.size > 0 && !allowIncomplete
   return {
     base: { suite: base.suite, createdAt: base.createdAt, complete: base.complete },
