@@ -20,7 +20,8 @@ async function files() {
   const broken = JSON.parse(JSON.stringify(buildTestReport([]))) as Record<string, unknown>
   broken['summary'] = { status: 'great' }
   const invalid = await write('invalid.json', broken)
-  return { base, slower, invalid }
+  const interrupted = await write('interrupted.json', buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 5 })], { complete: false }))
+  return { base, slower, invalid, interrupted }
 }
 
 function run(args: string[]) {
@@ -37,11 +38,22 @@ describe('scripts/compare-reports.ts', () => {
     expect(regressed.exitCode).toBe(1)
     expect(JSON.parse(regressed.stdout)).toMatchObject({ exitCode: 1 })
   })
+  it('exits 2 on an incomplete report with the reason, unless --allow-incomplete', async () => {
+    const f = await files()
+    const blocked = await run([f.base, f.interrupted])
+    expect(blocked.exitCode).toBe(2)
+    expect(blocked.stderr).toMatch(/nothing comparable: inputs cannot be compared as they are \(the new report is incomplete/)
+    expect(blocked.stdout).toContain('## Inputs that cannot be compared as they are')
+    expect((await run([f.base, f.interrupted, '--allow-incomplete'])).exitCode).toBe(0)
+  })
   it('exits 2 naming the bad field of an invalid report, and on bad usage', async () => {
     const f = await files()
     const invalid = await run([f.base, f.invalid])
     expect(invalid.exitCode).toBe(2)
     expect(invalid.stderr).toMatch(/invalid\.json is not a valid report: summary\.status/)
     expect((await run([f.base])).exitCode).toBe(2)
+    const badAlpha = await run([f.base, f.base, '--alpha', '2'])
+    expect(badAlpha.exitCode).toBe(2)
+    expect(badAlpha.stderr).toMatch(/--alpha needs a number in 0\.\.1, got "2"/)
   })
 })

@@ -1,12 +1,16 @@
 /**
- * npx tsx scripts/compare-reports.ts BASE.json NEW.json [--json]
- * Exit 0: no regression · 1: regression · 2: error or nothing comparable.
+ * npx tsx scripts/compare-reports.ts BASE.json NEW.json [--json] [--allow-incomplete]
+ *   [--min-seconds 0.5] [--min-change-seconds 0.2] [--alpha 0.05]
+ * Exit 0: no regression · 1: regression · 2: error, nothing comparable, or inputs that cannot be compared honestly
+ * (an incomplete report, failed cases, a case on one side only) unless --allow-incomplete.
  */
 import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { DEFAULT_NOISE_RULES, type NoiseRules } from '../plugin/analysis/regression.ts'
 import { compareReports, formatComparisonMarkdown } from '../plugin/report/compare-reports.ts'
 import { parseReport, type Report } from '../plugin/report/schema.ts'
 
-const USAGE = 'usage: compare-reports BASE.json NEW.json [--json]'
+const USAGE = 'usage: compare-reports BASE.json NEW.json [--json] [--allow-incomplete] [--min-seconds S] [--min-change-seconds S] [--alpha A]'
 
 async function load(path: string): Promise<Report> {
   let text: string
@@ -24,19 +28,63 @@ async function load(path: string): Promise<Report> {
   return parseReport(value, path)
 }
 
+function number(name: string, text: string | undefined, fallback: number, max = Number.POSITIVE_INFINITY): number {
+  if (text === undefined) return fallback
+  const value = Number(text)
+  if (!Number.isFinite(value) || value < 0 || value > max) throw new Error(`--${name} needs a number in 0..${max}, got "${text}"`)
+  return value
+}
+
+interface Command {
+  files: string[]
+  json: boolean
+  allowIncomplete: boolean
+  noise: NoiseRules
+}
+
+function parse(argv: readonly string[]): Command {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      'allow-incomplete': { type: 'boolean', default: false },
+      'min-seconds': { type: 'string' },
+      'min-change-seconds': { type: 'string' },
+      alpha: { type: 'string' },
+    },
+  })
+  if (positionals.length !== 2) throw new Error(`expected two report files, got ${positionals.length}`)
+  return {
+    files: positionals,
+    json: values.json,
+    allowIncomplete: values['allow-incomplete'],
+    noise: {
+      minSeconds: number('min-seconds', values['min-seconds'], DEFAULT_NOISE_RULES.minSeconds),
+      minChangeSeconds: number('min-change-seconds', values['min-change-seconds'], DEFAULT_NOISE_RULES.minChangeSeconds),
+      alpha: number('alpha', values.alpha, DEFAULT_NOISE_RULES.alpha, 1),
+    },
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const json = argv.includes('--json')
-  const files = argv.filter((a) => a !== '--json')
-  const unknown = files.filter((a) => a.startsWith('-'))
-  if (files.length !== 2 || unknown.length > 0) {
-    process.stderr.write(`${unknown.length > 0 ? `unknown option ${unknown.join(', ')}\n` : ''}${USAGE}\n`)
+  let command: Command
+  try {
+    command = parse(argv)
+  } catch (error) {
+    process.stderr.write(`compare-reports: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`)
     return 2
   }
   try {
-    const [base, next] = await Promise.all(files.map(load))
-    const comparison = compareReports(base as Report, next as Report)
-    process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparisonMarkdown(comparison))
-    if (comparison.exitCode === 2) process.stderr.write('nothing comparable: no case id with successful runs at the same GPU count in both reports\n')
+    const [base, next] = await Promise.all(command.files.map(load))
+    const comparison = compareReports(base as Report, next as Report, { allowIncomplete: command.allowIncomplete, noise: command.noise })
+    process.stdout.write(command.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparisonMarkdown(comparison))
+    if (comparison.exitCode === 2) {
+      const why = comparison.inputProblems.length > 0 && !comparison.allowIncomplete
+        ? `inputs cannot be compared as they are (${comparison.inputProblems.join('; ')}); --allow-incomplete compares what it can`
+        : 'no case id with successful runs at the same GPU count in both reports'
+      process.stderr.write(`nothing comparable: ${why}\n`)
+    }
     return comparison.exitCode
   } catch (error) {
     process.stderr.write(`compare-reports: ${error instanceof Error ? error.message : String(error)}\n`)

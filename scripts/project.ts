@@ -19,7 +19,7 @@ import { loadRuns } from '../plugin/report/load-runs.ts'
 
 const USAGE = `usage: npx tsx scripts/project.ts --from REPORT.json|RUN_DIR [--from …] --sample MANIFEST.json|FASTA|FASTQ[.gz]
          [--gpus 1,2,4,8] [--json] [--cache-dir DIR]
-  --from       a harness report (reports/latest.json) or a run folder (.runs/<run>/ with result.json); repeatable
+  --from       a harness report (reports/latest-bench.json) or a run folder (.runs/<run>/ with result.json); repeatable
   --sample     the sample to project: a manifest (describe-sample), the sequence file itself, or a name the harness
                regenerates (synth-<preset>-<profile>-s<seed>, lambda-reads-<n>)
   --gpus       GPU counts to project for (default 1,2,4,8)

@@ -5,9 +5,9 @@ import { fitAmdahl } from './amdahl.ts'
 import type { GroupSpeedup, ScalingAnalysis, ScalingPoint, StagePoint } from './schema.ts'
 import { max, mean, median, summarise } from './statistics.ts'
 
-/** Only completed runs count: a failed run's wall time measures the failure, not the pipeline. */
+/** Only completed, measured runs count: a failed run measures the failure, a warm-up run the one-off costs. */
 export function measurableRuns(runs: readonly RunResult[]): RunResult[] {
-  return runs.filter((r) => r.outcome === 'succeeded')
+  return runs.filter((r) => r.outcome === 'succeeded' && !r.warmup)
 }
 
 function medianOrNull(values: readonly (number | null)[]): number | null {

@@ -12,6 +12,11 @@ export const SummaryStatsSchema = z.object({
   max: z.number().nullable(),
   spread: z.number().nullable(),
   mad: z.number().nullable(),
+  /** p75 − p25 (≥ 3 values; null otherwise or in reports older than this field). */
+  iqr: z.number().nullable().default(null),
+  /** Values hyperfine's modified z-score rule calls outliers (statistics.ts `outlierIndices`); kept in the median. */
+  outliers: z.array(z.number()).default([]),
+  /** "n=1"/"n=2" with too few values for a spread, "k outlier(s)" when some were flagged, else null. */
   flag: z.string().nullable(),
 })
 

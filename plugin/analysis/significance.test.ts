@@ -56,15 +56,25 @@ describe('bootstrapMedianRatio', () => {
 })
 
 describe('testDifference', () => {
-  it('says "not testable (n<5)" when either side is short', () => {
-    const result = testDifference([1, 2, 3, 4], [1, 2, 3, 4, 5, 6])
-    expect(result.testable).toBe(false)
-    if (!result.testable) expect(result.reason).toMatch(/not testable \(n<5: 4 vs 6 repeats\)/)
+  it('one run on a side: "not testable, 1 vs 1 runs"', () => {
+    expect(testDifference([1], [2])).toEqual({ testable: false, method: 'none', reason: 'not testable, 1 vs 1 runs' })
+    expect(testDifference([1], [2, 3, 4])).toMatchObject({ testable: false, reason: 'not testable, 1 vs 3 runs' })
   })
-  it('calls separated samples significant and overlapping ones not', () => {
+  it('2–4 runs a side: the medians must differ by more than both ranges together', () => {
+    const apart = testDifference([10, 10.2, 9.9], [12, 12.1, 11.9])
+    expect(apart).toMatchObject({ method: 'spread-bound', significant: true })
+    if (apart.method === 'spread-bound') expect(apart.spread.bound).toBeCloseTo(0.5)
+    expect(testDifference([10, 12, 9], [12, 13.5, 11])).toMatchObject({ method: 'spread-bound', significant: false })
+  })
+  it('≥ 5 runs a side: separated samples are significant, overlapping ones not', () => {
     const clear = testDifference([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])
     const noise = testDifference([1, 3, 5, 7, 9], [2, 4, 6, 8, 10])
-    expect(clear.testable && clear.significant).toBe(true)
-    expect(noise.testable && !noise.significant).toBe(true)
+    expect(clear).toMatchObject({ method: 'rank-test', significant: true })
+    expect(noise).toMatchObject({ method: 'rank-test', significant: false })
+  })
+  it('is deterministic (seeded bootstrap)', () => {
+    const a = [10.1, 10.3, 9.9, 10.0, 10.2, 10.4]
+    const b = [11.0, 10.9, 11.3, 10.8, 11.1]
+    expect(testDifference(a, b)).toEqual(testDifference(a, b))
   })
 })

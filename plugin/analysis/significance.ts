@@ -128,16 +128,47 @@ export function bootstrapMedianRatio(
   }
 }
 
-export type SignificanceResult =
-  | { testable: false; reason: string }
-  | { testable: true; significant: boolean; alpha: number; mannWhitney: MannWhitneyResult; bootstrap: BootstrapRatioCi }
+/** Fewer than this many runs on a side and there is no spread to speak of: the difference is not testable. */
+export const MIN_REPEATS_FOR_BOUND = 2
 
-/** The verdict compare-reports prints: significant when the rank test rejects at `alpha` (two-sided). */
+/** With 2–4 runs per side: the change of medians against the sum of both sides' ranges (max − min). */
+export interface SpreadBound {
+  /** |median(after) − median(before)|, seconds. */
+  difference: number
+  /** (max − min) of before + (max − min) of after, seconds. */
+  bound: number
+}
+
+/**
+ * How a difference between two sets of timings was judged against their noise:
+ * - `rank-test` (≥ 5 runs a side): beyond noise when Mann–Whitney rejects at `alpha` AND the bootstrap interval of
+ *   the median ratio excludes 1;
+ * - `spread-bound` (2–4 a side): beyond noise only when the medians differ by more than both ranges together, a
+ *   deliberately conservative bound (no distribution assumed, nothing to reject with so few runs);
+ * - `none` (a side with a single run): never beyond noise.
+ */
+export type SignificanceResult =
+  | { testable: false; method: 'none'; reason: string }
+  | { testable: true; method: 'spread-bound'; significant: boolean; spread: SpreadBound }
+  | { testable: true; method: 'rank-test'; significant: boolean; alpha: number; mannWhitney: MannWhitneyResult; bootstrap: BootstrapRatioCi }
+
+function range(values: readonly number[]): number {
+  return Math.max(...values) - Math.min(...values)
+}
+
+/** The verdict compare-reports prints for two sets of repeated timings (seeded, so the same inputs give the same answer). */
 export function testDifference(before: readonly number[], after: readonly number[], alpha = 0.05): SignificanceResult {
+  if (before.length === 0 || after.length === 0) throw new Error(`testDifference: both sides need values (got ${before.length} and ${after.length})`)
+  if (before.length < MIN_REPEATS_FOR_BOUND || after.length < MIN_REPEATS_FOR_BOUND) {
+    return { testable: false, method: 'none', reason: `not testable, ${before.length} vs ${after.length} runs` }
+  }
+  if (median(before) <= 0) return { testable: false, method: 'none', reason: 'not testable, the base median is 0' }
   if (before.length < MIN_REPEATS_FOR_SIGNIFICANCE || after.length < MIN_REPEATS_FOR_SIGNIFICANCE) {
-    return { testable: false, reason: `not testable (n<${MIN_REPEATS_FOR_SIGNIFICANCE}: ${before.length} vs ${after.length} repeats)` }
+    const spreadBound = { difference: Math.abs(median(after) - median(before)), bound: range(before) + range(after) }
+    return { testable: true, method: 'spread-bound', significant: spreadBound.difference > spreadBound.bound, spread: spreadBound }
   }
   const mannWhitney = mannWhitneyU(before, after)
   const bootstrap = bootstrapMedianRatio(before, after)
-  return { testable: true, significant: mannWhitney.pValue < alpha, alpha, mannWhitney, bootstrap }
+  const intervalExcludesOne = bootstrap.low > 1 || bootstrap.high < 1
+  return { testable: true, method: 'rank-test', significant: mannWhitney.pValue < alpha && intervalExcludesOne, alpha, mannWhitney, bootstrap }
 }

@@ -60,6 +60,37 @@ export function spread(values: readonly number[]): number | null {
   return (max(values) - min(values)) / m
 }
 
+/** Interquartile range (p75 − p25, numpy's linear percentiles). */
+export function iqr(values: readonly number[]): number {
+  return percentile(values, 75) - percentile(values, 25)
+}
+
+/**
+ * hyperfine's outlier rule (src/outlier_detection.rs): the modified z-score is (x − median) / MAD, and a value is an
+ * outlier when |z| exceeds 1.4826 × 10, i.e. ten standard deviations once the MAD is scaled to estimate one.
+ */
+export const OUTLIER_MODIFIED_Z = 1.4826 * 10
+
+/** (x − median) / MAD per value; 0 where MAD is 0 and x is the median, ±Infinity where MAD is 0 and x is not. */
+export function modifiedZScores(values: readonly number[]): number[] {
+  const m = median(values)
+  const d = mad(values)
+  return values.map((v) => (v === m ? 0 : d === 0 ? Math.sign(v - m) * Number.POSITIVE_INFINITY : (v - m) / d))
+}
+
+/**
+ * Indices of the outliers by hyperfine's rule. A MAD of 0 (half the runs identical) makes every other value infinitely
+ * far, so then only values more than 1 % off the median are flagged: timings identical to the clock tick are not noise.
+ */
+export function outlierIndices(values: readonly number[]): number[] {
+  const m = median(values)
+  return modifiedZScores(values).flatMap((z, i) => {
+    if (Math.abs(z) <= OUTLIER_MODIFIED_Z) return []
+    if (!Number.isFinite(z) && Math.abs((values[i] as number) - m) <= Math.abs(m) * 0.01) return []
+    return [i]
+  })
+}
+
 /** Fewer repeats than this and min/max/spread say nothing useful: the value is reported on its own, flagged. */
 export const MIN_REPEATS_FOR_SPREAD = 3
 
@@ -70,7 +101,18 @@ export function summarise(values: readonly number[]): Summary {
   requireValues(values, 'summarise')
   const value = median(values)
   if (values.length < MIN_REPEATS_FOR_SPREAD) {
-    return { n: values.length, value, min: null, max: null, spread: null, mad: null, flag: `n=${values.length}` }
+    return { n: values.length, value, min: null, max: null, spread: null, mad: null, iqr: null, outliers: [], flag: `n=${values.length}` }
   }
-  return { n: values.length, value, min: min(values), max: max(values), spread: spread(values), mad: mad(values), flag: null }
+  const outliers = outlierIndices(values).map((i) => values[i] as number)
+  return {
+    n: values.length,
+    value,
+    min: min(values),
+    max: max(values),
+    spread: spread(values),
+    mad: mad(values),
+    iqr: iqr(values),
+    outliers,
+    flag: outliers.length > 0 ? `${outliers.length} outlier${outliers.length === 1 ? '' : 's'}` : null,
+  }
 }

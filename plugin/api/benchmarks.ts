@@ -5,18 +5,27 @@ import type { HarnessConfig } from '../config/harness-options.ts'
 import type { CaseKind } from '../model/case-result.ts'
 import { harnessConfig } from '../vitest/context.ts'
 import { benchTaskHandle, lastDeclaredTask } from '../vitest/task-handle.ts'
+import { repeatPolicy } from '../analysis/repeat-policy.ts'
+import type { RepeatsOption } from '../model/repeat-policy.ts'
 import { CaseSession } from './case-session.ts'
 import { manifestPathOf, type ManifestRef, type SampleSpec } from './samples.ts'
+import { runRounds } from './repeat-rounds.ts'
 
-/** Each pipeline run is one tinybench sample: no warm-up run, exactly `repeats` runs. */
-export function onceOptions(repeats: number): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
-  return { iterations: repeats, time: 0, warmupIterations: 0, warmupTime: 0 }
+/**
+ * No tinybench warm-up and `iterations` samples (1 for a case's benches): the repeat policy (plugin/api/repeat-rounds.ts)
+ * makes the pipeline runs, so Vitest's own bench table times the whole policy loop, not one run; the reports time each run.
+ */
+export function onceOptions(iterations = 1): { iterations: number; time: number; warmupIterations: number; warmupTime: number } {
+  return { iterations, time: 0, warmupIterations: 0, warmupTime: 0 }
 }
 
 export interface BenchmarkOptions {
   sample: SampleSpec
-  /** Pipeline runs per GPU count (default: the `repeats` option, 1). With ≥ 3 the reports show median/min/max/spread. */
-  repeats?: number
+  /**
+   * Minimum measured runs per GPU count, or a repeat policy (default: the `repeats` option / BENCH_REPEATS, 1):
+   * short runs repeat until stable, long runs stay at the minimum; see plugin/model/repeat-policy.ts.
+   */
+  repeats?: RepeatsOption
   /** Sample manifest of the real sample to project wall time for (default: none); see `sampleManifest`. */
   projectTo?: string | ManifestRef
 }
@@ -34,8 +43,8 @@ export function callerFile(): string {
   return path === undefined ? 'unknown' : relative(process.cwd(), path)
 }
 
-/** The case's own count, else the `repeats` option (BENCH_REPEATS), resolved once per worker. */
-export function repeatsFor(options: Pick<BenchmarkOptions, 'repeats'>, config: Pick<HarnessConfig, 'repeats'>): number {
+/** The case's own repeats, else the `repeats` option (BENCH_REPEATS), resolved once per worker. */
+export function repeatsFor(options: Pick<BenchmarkOptions, 'repeats'>, config: Pick<HarnessConfig, 'repeats'>): RepeatsOption {
   return options.repeats ?? config.repeats
 }
 
@@ -52,14 +61,16 @@ function declareRuns(kind: CaseKind, title: string, counts: number[], options: B
   if (options.projectTo !== undefined) requirePath(`projectTo of "${title}"`, manifestPathOf(options.projectTo), 'file')
   const session = new CaseSession({ title, kind, file: callerFile(), sample: options.sample, params, ...(options.projectTo === undefined ? {} : { projectTo: manifestPathOf(options.projectTo) }) })
   const available = CaseSession.availableGpus().length
-  const repeats = repeatsFor(options, harnessConfig())
+  const policy = repeatPolicy(repeatsFor(options, harnessConfig()))
   describe(title, () => {
     const runnable = available === 0 ? (cpuFallback ? [0] : []) : counts.filter((n) => n <= available)
     for (const count of counts.filter((n) => (available > 0 || !cpuFallback) && n > available)) {
       bench.skip(`${gpuLabel(count)} (skipped: this machine has ${available})`, () => {})
       session.noteSkip(`${gpuLabel(count)} not measured: this machine has ${available} GPU(s)`)
     }
-    if (available === 0 && cpuFallback) session.noteSkip('no GPU on this machine: ran once on CPU; GPU figures unavailable')
+    if (available === 0 && cpuFallback) session.noteSkip('no GPU on this machine: ran on CPU; GPU figures unavailable')
+    // Issue 16: the first bench to run executes every count's runs in interleaved rounds; the others wait for it.
+    let rounds: Promise<void> | undefined
     for (const count of runnable) {
       bench(
         gpuLabel(count),
@@ -71,11 +82,13 @@ function declareRuns(kind: CaseKind, title: string, counts: number[], options: B
           }
           // launcher.concurrent on Slurm: the first task submits every GPU count at once; each task collects its own.
           if (runnable.length > 1 && (await session.runsConcurrently())) await session.startTogether(runnable.map((n) => ({ mode: 'optimised', gpuCount: n })))
-          await session.run({ mode: 'optimised', gpuCount: count }, handle)
+          rounds ??= runRounds(session, runnable, policy, handle)
+          await rounds
+          handle.task.meta.virnucpro = { caseId: session.id }
           const result = await session.persist(handle)
           if (session.strict) expect(result.warnings.map((w) => w.message), 'strict mode: threshold misses fail').toEqual([])
         },
-        onceOptions(repeats),
+        onceOptions(),
       )
       const handle = benchTaskHandle(lastDeclaredTask())
     }

@@ -17,7 +17,7 @@ export interface CaseIdentity {
 
 export class CaseRecord {
   readonly startedAtMs: number
-  private readonly runs: RunResult[] = []
+  private readonly runList: RunResult[] = []
   private readonly comparisons: Comparison[] = []
   private readonly projectionChecks: ProjectionCheck[] = []
   private readonly skipReasons: string[] = []
@@ -31,12 +31,17 @@ export class CaseRecord {
     this.startedAtMs = now()
   }
 
+  /** The runs so far, measured and warm-up (for the repeat policy). */
+  get runs(): readonly RunResult[] {
+    return this.runList
+  }
+
   get error(): string | null {
     return this.failure
   }
 
   addRun(run: RunResult): void {
-    this.runs.push(run)
+    this.runList.push(run)
   }
 
   addComparison(comparison: Comparison): void {
@@ -65,15 +70,18 @@ export class CaseRecord {
   result(sample: CaseResult['sample'], endedAtMs: number = Date.now()): CaseResult {
     return {
       ...this.identity,
-      status: this.failure !== null ? 'error' : this.runs.length === 0 && this.comparisons.length === 0 ? 'skipped' : 'ok',
+      status: this.failure !== null ? 'error' : this.runList.length === 0 && this.comparisons.length === 0 ? 'skipped' : 'ok',
       error: this.failure,
       skipReasons: [...this.skipReasons],
       sample,
-      runs: [...this.runs],
+      runs: [...this.runList],
       comparisons: [...this.comparisons],
       ...(this.projectionChecks.length === 0 ? {} : { projectionChecks: [...this.projectionChecks] }),
       warnings: [],
       comparisonError: this.comparisonFailure,
+      // The session adds the harness's own cost and the repeat decisions (it measures them).
+      overhead: null,
+      repeatNotes: [],
       startedAtMs: this.startedAtMs,
       endedAtMs,
     }

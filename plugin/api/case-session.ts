@@ -1,3 +1,5 @@
+import { loadavg } from 'node:os'
+import { SpanLog, summariseOverhead } from '../analysis/overhead.ts'
 import type { ManifestLike } from '../analysis/projection.ts'
 import { runEfficiency } from '../analysis/run-efficiency.ts'
 import type { CaseKind, CaseResult, Expectation } from '../model/case-result.ts'
@@ -36,6 +38,23 @@ export interface RunSpec {
   inject?: string[]
   keepIntermediate?: boolean
   extraArgs?: string[]
+  /** Decides, once the run ended, whether it was a warm-up (repeat policy); absent: measured. */
+  warmupIf?: (wallSeconds: number) => boolean
+}
+
+/** Seconds since `startMs` (performance clock). */
+function since(startMs: number): number {
+  return (performance.now() - startMs) / 1000
+}
+
+/** Times `work` into the case's span log: the harness's own cost is measured, not guessed (issue 16). */
+async function timed<T>(spans: SpanLog, name: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now()
+  try {
+    return await work()
+  } finally {
+    spans.add(name, since(start))
+  }
 }
 
 /** What a case resolves once, on first use: its sample, its target and the manifest it projects to. */
@@ -64,6 +83,10 @@ export class CaseSession {
   /** Runs submitted together (launcher.concurrent), by runKey, awaited by the task that owns each. */
   private readonly together = new Map<string, Promise<RunResult>>()
   private submittedTogether = false
+  // The harness's own cost and the repeat policy's decisions, persisted with the case (issue 16).
+  private readonly spans = new SpanLog()
+  private readonly repeatNotes: string[] = []
+  private inRunCpuSeconds = 0
 
   constructor(
     spec: CaseSpec,
@@ -81,11 +104,15 @@ export class CaseSession {
 
   private prepare(): Promise<Prepared | { missing: string }> {
     this.prepared ??= (async () => {
-      const sample = await this.spec.sample.resolve(this.services.samplePlace)
+      const spans = this.spans
+      const sample = await timed(spans, 'prepare: sample', () => this.spec.sample.resolve(this.services.samplePlace))
       if (sample.status === 'missing') return { missing: sample.reason }
       const manifestPath = this.spec.projectTo ?? sample.manifestPath ?? undefined
-      const manifest = manifestPath === undefined ? undefined : await loadManifestLike(manifestPath)
-      return { sample, target: this.services.caseTarget(this.spec.like), manifest, facts: await sampleFacts(sample) }
+      const manifest = manifestPath === undefined ? undefined : await timed(spans, 'prepare: manifest', () => loadManifestLike(manifestPath))
+      // Python, environment and calibration are the worker's (HarnessServices); the first case pays for finding them.
+      await timed(spans, 'prepare: python and environment', () => this.services.environment())
+      if (this.services.onGpu) await timed(spans, 'prepare: GPU calibration', () => this.services.calibration())
+      return { sample, target: this.services.caseTarget(this.spec.like), manifest, facts: await timed(spans, 'prepare: sample facts', () => sampleFacts(sample)) }
     })()
     return this.prepared
   }
@@ -148,8 +175,16 @@ export class CaseSession {
       keepIntermediate: run.keepIntermediate ?? true,
       extraArgs: run.extraArgs ?? [],
     }
+    const callStart = performance.now()
+    const cpuBefore = process.cpuUsage()
     const measured = await runPipeline(target.target, request, this.services.runOptions(python, environment, group))
-    return { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration) }
+    const cpu = process.cpuUsage(cpuBefore)
+    this.inRunCpuSeconds += (cpu.user + cpu.system) / 1e6
+    // runPipeline's time beyond the process's own wall: run folder, sampler start/stop, reading state, log and telemetry.
+    this.spans.add('run: harness around the pipeline process', since(callStart) - measured.wallSeconds)
+    const warmup = run.warmupIf?.(measured.wallSeconds) ?? false
+    const hostLoad = loadavg()[0] ?? null
+    return { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration), warmup, hostLoad }
   }
 
   /** Runs the pipeline once; a run that did not succeed is a harness failure, never a warning. */
@@ -175,6 +210,16 @@ export class CaseSession {
     this.record.addProjectionCheck(check)
   }
 
+  /** Measured and warm-up runs so far, for the repeat policy. */
+  get runsSoFar(): readonly RunResult[] {
+    return this.record.runs
+  }
+
+  /** What the repeat policy decided, in words; shown in the reports next to the runs. */
+  noteRepeat(note: string): void {
+    this.repeatNotes.push(note)
+  }
+
   recordComparison(comparison: Comparison): void {
     this.record.addComparison(comparison)
   }
@@ -193,6 +238,7 @@ export class CaseSession {
    * plugin/report/build-report.ts), and surfaces warnings not surfaced before on the task.
    */
   async persist(handle?: TaskHandle): Promise<EvaluatedCase> {
+    const persistStart = performance.now()
     const prepared = await this.prepare()
     const ready = 'missing' in prepared ? null : prepared
     const sample: CaseResult['sample'] = {
@@ -204,10 +250,17 @@ export class CaseSession {
       lengths: ready?.facts.lengths ?? null,
       provenance: ready?.facts.provenance ?? null,
     }
-    const base = this.record.result(sample)
+    const recorded = this.record.result(sample)
+    const base: CaseResult = {
+      ...recorded,
+      // Earlier persists are in the spans; this one's own write is not (it cannot time itself into the file it writes).
+      overhead: summariseOverhead({ caseStartedAtMs: recorded.startedAtMs, nowMs: Date.now(), runWallSeconds: recorded.runs.map((r) => r.wallSeconds), inRunCpuSeconds: this.inRunCpuSeconds, spans: this.spans.list() }),
+      repeatNotes: [...this.repeatNotes],
+    }
     const { warnings, analysis } = this.services.evaluate(base, ready?.manifest)
     const result: EvaluatedCase = { ...base, warnings, analysis }
     await this.services.store.write(result)
+    this.spans.add('persist: evaluate and write the case', since(persistStart))
     if (handle !== undefined) await this.surface(warnings, handle)
     return result
   }

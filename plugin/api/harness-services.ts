@@ -11,8 +11,9 @@ import type { ManifestLike } from '../analysis/projection.ts'
 import { embeddingShapes, type EmbeddingShapes } from '../analysis/run-efficiency.ts'
 import type { CaseResult } from '../model/case-result.ts'
 import { calibrate } from '../env/calibrate.ts'
-import type { Calibration } from '../model/efficiency.ts'
-import type { Environment, PythonInfo } from '../model/environment.ts'
+import { CalibrationSchema, type Calibration } from '../model/efficiency.ts'
+import { EnvironmentSchema, PythonInfoSchema, type Environment, type PythonInfo } from '../model/environment.ts'
+import { sessionCached } from '../env/session-cache.ts'
 import { captureEnvironment, createTarget, locatePython, type HarnessConfig, type PipelineTarget, type RunOptions } from '../pipeline/index.ts'
 import { CaseStore } from '../report/case-store.ts'
 import { harnessConfig, harnessContext } from '../vitest/context.ts'
@@ -34,9 +35,11 @@ export interface CaseTarget {
 }
 
 /** The ceiling is a nice-to-have: a failed calibration is reported as missing, never fails the benchmark. */
-async function calibrateOrNull(python: string, cacheDir: string): Promise<Calibration | null> {
+async function calibrateOrNull(python: PythonInfo, environment: Environment, cacheDir: string): Promise<Calibration | null> {
+  // What decides calibrate.py's identity, known here already: with it, a cached calibration costs no Python call.
+  const identityKey = JSON.stringify([python.executable, python.torch, python.cudaVersion, environment.driverVersion, environment.gpus.map((g) => g.uuid ?? g.name), process.env['CUDA_VISIBLE_DEVICES'] ?? null])
   try {
-    return await calibrate(python, { cacheDir })
+    return await calibrate(python.executable, { cacheDir, identityKey })
   } catch (error) {
     process.stderr.write(`virnucpro: GPU calibration failed, efficiency ratios unavailable: ${error instanceof Error ? error.message : String(error)}\n`)
     return null
@@ -77,19 +80,32 @@ export class HarnessServices {
     return { onGpu: this.onGpu, cacheDir: resolve(this.config.runsDir) }
   }
 
+  /**
+   * Python, environment and calibration are the same for every case of a session: found by the first case, read by
+   * the others from the session cache (each bench file runs in its own worker, so memory alone would not reach them).
+   */
+  private get sessionCache(): string {
+    return resolve(this.config.runsDir, '.session')
+  }
+
   python(): Promise<PythonInfo> {
-    this.pythonInfo ??= locatePython(this.config)
+    this.pythonInfo ??= sessionCached(this.sessionCache, this.sessionId, 'python', PythonInfoSchema, () => locatePython(this.config)).then((c) => c.value)
     return this.pythonInfo
   }
 
   environment(): Promise<Environment> {
-    this.environmentInfo ??= this.python().then((python) => captureEnvironment(python))
+    // Finding Python (imports torch) and capturing the machine (nvidia-smi, git) are independent: run together.
+    this.environmentInfo ??= Promise.all([this.python(), sessionCached(this.sessionCache, this.sessionId, 'environment', EnvironmentSchema, () => captureEnvironment(null))]).then(([python, machine]) => ({ ...machine.value, python }))
     return this.environmentInfo
   }
 
   /** The measured GPU ceiling for efficiency ratios; null on CPU machines or when calibration failed. */
   calibration(): Promise<Calibration | null> {
-    this.calibrated ??= this.onGpu ? this.python().then((python) => calibrateOrNull(python.executable, resolve(this.config.runsDir))) : Promise.resolve(null)
+    this.calibrated ??= this.onGpu
+      ? Promise.all([this.python(), this.environment()]).then(([python, environment]) =>
+          sessionCached(this.sessionCache, this.sessionId, 'calibration', CalibrationSchema.nullable(), () => calibrateOrNull(python, environment, resolve(this.config.runsDir))).then((c) => c.value),
+        )
+      : Promise.resolve(null)
     return this.calibrated
   }
 

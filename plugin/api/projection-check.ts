@@ -11,6 +11,7 @@ import { describeProfile } from '../data/sample-profile.ts'
 import type { RunResult } from '../model/run-result.ts'
 import { benchTaskHandle, lastDeclaredTask, type TaskHandle } from '../vitest/task-handle.ts'
 import { callerFile, onceOptions, repeatsFor } from './benchmarks.ts'
+import { repeatPolicy } from '../analysis/repeat-policy.ts'
 import { harnessConfig } from '../vitest/context.ts'
 import { CaseSession } from './case-session.ts'
 import type { SampleSpec } from './samples.ts'
@@ -94,7 +95,7 @@ async function check(session: CaseSession, calibration: Calibration, handle: Tas
 export function projectionCheckBenchmark(title: string, options: ProjectionCheckOptions): void {
   const file = callerFile()
   const calibration = new Calibration()
-  const repeats = repeatsFor(options, harnessConfig())
+  const repeats = repeatPolicy(repeatsFor(options, harnessConfig())).minRuns
   describe(title, () => {
     for (const sample of options.sweep) {
       const session = new CaseSession({ title: `${title}: calibrate on ${sample.label}`, kind: 'throughput', file, sample, params: { role: 'calibration' } })

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { DEFAULT_THRESHOLDS, ThresholdsSchema, type Thresholds } from '../model/thresholds.ts'
 import { optionMeta } from './option-meta.ts'
+import { RepeatsOptionSchema } from '../model/repeat-policy.ts'
 
 const SIX_HOURS_S = 6 * 60 * 60
 
@@ -192,8 +193,9 @@ export const HarnessOptionsSchema = z
       description: "Deep-partial override, e.g. `{ speedup: { '2': { min: 1.5 } } }`",
       shownDefault: '`DEFAULT_THRESHOLDS`',
     }),
-    repeats: PositiveInt.default(1).register(optionMeta, {
-      description: 'Pipeline runs per GPU count of every benchmark case (a case may set its own `repeats`)',
+    repeats: RepeatsOptionSchema.default(1).register(optionMeta, {
+      description:
+        'Minimum measured runs per GPU count of every benchmark case, or a repeat policy `{ minRuns, shortRunSeconds, shortMinRuns, maxRuns, budgetSeconds, stableRuns, stableWithin, warmup }` (plugin/model/repeat-policy.ts): short runs repeat until stable, long runs stay at the minimum (a case may set its own `repeats`)',
       env: { variable: 'BENCH_REPEATS', form: 'a positive integer', parser: 'number', example: '3', meaning: 'pipeline runs per GPU count (≥ 3: median/min/max/spread; ≥ 5: significance tests in compare-reports)' },
     }),
     freshVanilla: z

@@ -137,6 +137,18 @@ describe('calibrate with a fake python', () => {
     expect(await measurements()).toBe(1)
   })
 
+  it('with an identityKey, a later call with a fresh entry starts no Python at all; another key identifies again', async () => {
+    await writeFakePython(H200_IDENTITY, H200_CALIBRATED)
+    const key = 'python3|2.11.0+cu130|580.159.04|GPU-f78f0d7d'
+    await calibrate(fakePython, { cacheDir, now: at(DAY_MS), identityKey: key })
+    expect(await calls()).toHaveLength(2)
+    const second = await calibrate(fakePython, { cacheDir, now: at(2 * DAY_MS), identityKey: key })
+    expect(second).toEqual({ ...H200_CALIBRATED, fromCache: true })
+    expect(await calls()).toHaveLength(2)
+    await calibrate(fakePython, { cacheDir, now: at(2 * DAY_MS), identityKey: `${key}|driver changed` })
+    expect((await calls()).filter((line) => line.includes('--identify'))).toHaveLength(2)
+  })
+
   it('measures again once the entry is older than 7 days', async () => {
     await writeFakePython(H200_IDENTITY, H200_CALIBRATED)
     await calibrate(fakePython, { cacheDir, now: at(0) })

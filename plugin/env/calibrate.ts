@@ -51,6 +51,26 @@ export interface CalibrateOptions {
   scriptArgs?: readonly string[]
   /** Environment for the Python process (merged over process.env), e.g. CUDA_VISIBLE_DEVICES. */
   env?: Record<string, string>
+  /**
+   * What the caller already knows that decides the identity (Python, torch, driver, the GPUs' UUIDs): the
+   * `--identify` answer is kept under this key, so a later call with a fresh cache entry starts no Python at all.
+   * The `--identify` call imports torch and creates a CUDA context: seconds per case on a GPU machine (issue 16).
+   */
+  identityKey?: string
+}
+
+/** `calibration-identity-<16 hex of sha256(key)>.json` in the cache folder. */
+export function identityMemoPath(cacheDir: string, identityKey: string): string {
+  return path.join(cacheDir, `calibration-identity-${createHash('sha256').update(identityKey).digest('hex').slice(0, 16)}.json`)
+}
+
+async function readIdentityMemo(file: string): Promise<CalibrationIdentity | null> {
+  try {
+    const parsed = CalibrationIdentitySchema.safeParse(JSON.parse(await readFile(file, 'utf8')))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
 }
 
 /** The calibration could not be run or its output could not be understood (not "no GPU": that is `unavailable`). */
@@ -81,9 +101,15 @@ export async function calibrate(pythonExecutable: string, options: CalibrateOpti
   const now = options.now ?? (() => new Date())
   const maxAgeMs = options.maxAgeMs ?? CALIBRATION_MAX_AGE_MS
 
-  const identity = await runScript(pythonExecutable, ['--identify', '--gpu', String(gpuIndex)], options)
-  if (identity.status === 'unavailable') return identity
-  if (identity.status !== 'identified') throw unexpected(pythonExecutable, '--identify', identity.status)
+  const memo = options.identityKey === undefined ? null : identityMemoPath(options.cacheDir, `${gpuIndex}|${options.identityKey}`)
+  let identity = memo === null ? null : await readIdentityMemo(memo)
+  if (identity === null) {
+    const answer = await runScript(pythonExecutable, ['--identify', '--gpu', String(gpuIndex)], options)
+    if (answer.status === 'unavailable') return answer
+    if (answer.status !== 'identified') throw unexpected(pythonExecutable, '--identify', answer.status)
+    identity = answer
+    if (memo !== null) await writeJsonAtomic(memo, identity)
+  }
 
   const cacheFile = calibrationCachePath(options.cacheDir, identity)
   if (options.force !== true) {
@@ -147,12 +173,16 @@ export async function readCachedCalibration(
   return { ...cached, fromCache: true }
 }
 
-async function writeCache(file: string, calibration: Calibrated): Promise<void> {
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true })
   // Write then rename, so a concurrent reader never sees half a file.
   const temporary = `${file}.${process.pid}.tmp`
-  await writeFile(temporary, `${JSON.stringify({ ...calibration, fromCache: false }, null, 2)}\n`)
+  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`)
   await rename(temporary, file)
+}
+
+async function writeCache(file: string, calibration: Calibrated): Promise<void> {
+  await writeJsonAtomic(file, { ...calibration, fromCache: false })
 }
 
 async function runScript(pythonExecutable: string, args: readonly string[], options: CalibrateOptions): Promise<Exclude<ScriptOutput, { status: 'error' }>> {

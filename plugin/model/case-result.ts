@@ -32,6 +32,31 @@ export const ExpectationSchema = z.object({
 })
 export type Expectation = z.infer<typeof ExpectationSchema>
 
+/** One timed piece of the harness's own work around the pipeline (preparing, post-run reading, persisting, …). */
+export const HarnessSpanSchema = z.object({
+  name: z.string(),
+  seconds: z.number().nonnegative(),
+  /** How many times it ran in this case (per-run spans repeat). */
+  count: z.number().int().positive(),
+})
+export type HarnessSpan = z.infer<typeof HarnessSpanSchema>
+
+/**
+ * The harness's own cost in a case, measured with its clock: `perCaseSeconds` is the case's wall time outside the
+ * pipeline processes (case wall − Σ run wall); `inRunCpuSeconds` is the CPU time the harness's worker used while
+ * pipelines ran (sampler, state poller, log follower: what competes with the pipeline), and `inRunFraction` that
+ * over Σ run wall.
+ */
+export const HarnessOverheadSchema = z.object({
+  caseSeconds: z.number().nonnegative(),
+  runSeconds: z.number().nonnegative(),
+  perCaseSeconds: z.number(),
+  inRunCpuSeconds: z.number().nonnegative(),
+  inRunFraction: z.number().nullable(),
+  spans: z.array(HarnessSpanSchema),
+})
+export type HarnessOverhead = z.infer<typeof HarnessOverheadSchema>
+
 /** One benchmark or validation case as persisted the moment it ends: the crash-safe unit of a report. */
 export const CaseResultSchema = z.object({
   id: z.string(),
@@ -56,5 +81,9 @@ export const CaseResultSchema = z.object({
   comparisonError: z.string().nullable().default(null),
   startedAtMs: z.number(),
   endedAtMs: z.number(),
+  /** The harness's own cost (benchmark cases; null where not measured, e.g. reports older than this field). */
+  overhead: HarnessOverheadSchema.nullable().default(null),
+  /** What the case's repeat policy decided per GPU count, in words (e.g. "stable: last 3 runs within 10 %"). */
+  repeatNotes: z.array(z.string()).default([]),
 })
 export type CaseResult = z.infer<typeof CaseResultSchema>

@@ -121,5 +121,12 @@ export const RunResultSchema = z.object({
   toolBottlenecks: z.array(z.object({ stage: z.string(), percent: z.number() })).default([]),
   /** The Slurm job that ran it (launcher 'slurm'); absent for runs launched in place. */
   scheduler: SlurmJobRecordSchema.optional(),
+  /**
+   * A run that paid one-off costs (cold file cache, lazy imports, first CUDA context) by the case's repeat policy:
+   * shown apart in the reports, never part of a median, a speedup or a comparison.
+   */
+  warmup: z.boolean().default(false),
+  /** The host's 1-minute load average when the run ended (os.loadavg): above the CPU count, timings carry contention. */
+  hostLoad: z.number().nonnegative().nullable().default(null),
 })
 export type RunResult = z.infer<typeof RunResultSchema>

@@ -183,6 +183,9 @@ export function analyseRun(f: RunFolderFacts, environment: Environment): Analyse
     warnings: [],
     expectation: null,
     comparisonError: null,
+    // A run the harness did not drive: no harness overhead, no repeat policy.
+    overhead: null,
+    repeatNotes: [],
     startedAtMs,
     endedAtMs,
   }

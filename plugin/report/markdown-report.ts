@@ -12,6 +12,7 @@ import { gpuSections } from './sections/gpu.ts'
 import { methodSections } from './sections/method.ts'
 import { outputChecksSection } from './sections/output-checks.ts'
 import { bottleneckSections } from './sections/bottlenecks.ts'
+import { overheadSections, repeatsSections } from './sections/repeats.ts'
 import { projectionSections } from './sections/projection.ts'
 import { projectionChecksSections } from './sections/projection-checks.ts'
 import { scalingSections } from './sections/scaling.ts'
@@ -36,6 +37,8 @@ export const MARKDOWN_SECTIONS: readonly MarkdownSection[] = [
   clusterJobsSections,
   gpuSections,
   bottleneckSections,
+  repeatsSections,
+  overheadSections,
   projectionSections,
   projectionChecksSections,
   warningSections,

@@ -31,6 +31,8 @@ export interface RegenerateOptions {
   /** Set when the suite was stopped before its end. */
   interruption?: Interruption | null
   abandonedRuns?: readonly AbandonedRun[]
+  /** SVG charts (and the timeline reads they need): the final report only, by default. */
+  charts?: boolean
 }
 
 export interface Regenerated {
@@ -74,6 +76,6 @@ export async function regenerateReports(options: RegenerateOptions): Promise<Reg
     interruption: options.interruption ?? null,
     abandonedRuns: options.abandonedRuns ?? [],
   })
-  const written = await writeReports(report, { reportsDir: options.reportsDir, stamp: options.stamp, stepSummary: options.stepSummary ?? false })
+  const written = await writeReports(report, { reportsDir: options.reportsDir, stamp: options.stamp, stepSummary: options.stepSummary ?? false, charts: options.charts ?? options.complete })
   return { report, written, corrupt, problems: [...problems, ...written.problems] }
 }

@@ -37,6 +37,14 @@ describe('writeReports', () => {
     expect(ReportSchema.parse(JSON.parse(await readFile(written.latestJson, 'utf8')))).toEqual(report)
     expect(await readFile(written.latestMarkdown, 'utf8')).toBe(await readFile(written.markdown, 'utf8'))
   })
+  it('live rewrites (charts: false) write markdown + JSON only, and say nothing of charts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reports-'))
+    const report = buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 1 })], { complete: false })
+    const written = await writeReports(report, { reportsDir: dir, stamp: stampFrom(report.createdAt), charts: false })
+    expect((await readdir(dir)).sort()).toEqual(['20261128-120005-bench.json', '20261128-120005-bench.md', 'latest-bench.json', 'latest-bench.md'])
+    expect(written.charts).toEqual([])
+    expect(await readFile(written.markdown, 'utf8')).not.toContain('## Charts')
+  })
   it('draws a GPU timeline from the run\'s Arrow file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'reports-'))
     const scaling = buildScalingCase({ gpuCounts: [1, 2], repeats: 1 })

@@ -24,6 +24,11 @@ export interface WriteReportsOptions {
   timelines?: ReadonlyMap<string, readonly TimelinePoint[]>
   /** Append the markdown to $GITHUB_STEP_SUMMARY (when set). */
   stepSummary?: boolean
+  /**
+   * Render the SVG charts (default true). Live rewrites after every case skip them: reading every run's Arrow
+   * timeline again after each case grows with the suite and competes with the next case for the CPU (issue 16).
+   */
+  charts?: boolean
 }
 
 export interface WrittenReports {
@@ -71,11 +76,12 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   parseReport(report, 'report to write') // never write what the schema rejects
   const base = `${options.stamp}-${report.suite}`
   const problems: string[] = []
-  const timelines = await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems)
+  const charts = options.charts ?? true
+  const timelines = charts ? await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems) : new Map<string, readonly TimelinePoint[]>()
   const withSamples = new Set([...timelines.entries()].filter(([, s]) => s.length > 0).map(([id]) => id))
-  const context: RenderContext = { charts: planCharts(report, `charts/${base}`, withSamples), timelines }
+  const context: RenderContext = { charts: charts ? planCharts(report, `charts/${base}`, withSamples) : [], timelines }
   const latest = latestNames(report.suite)
-  const formatters: ReportFormatter[] = [new SvgCharts(), new MarkdownReport(`${base}.md`, latest.markdown), new JsonReport(`${base}.json`, latest.json)]
+  const formatters: ReportFormatter[] = [...(charts ? [new SvgCharts()] : []), new MarkdownReport(`${base}.md`, latest.markdown), new JsonReport(`${base}.json`, latest.json)]
   const files = formatters.flatMap((f) => f.render(report, context))
   for (const file of files) await writeFileAtomic(join(options.reportsDir, file.path), file.content)
   const stepSummaryPath = process.env['GITHUB_STEP_SUMMARY']

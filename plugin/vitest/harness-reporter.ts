@@ -147,7 +147,7 @@ export class HarnessReporter implements Reporter {
       const why = reason === 'interrupted' ? 'Vitest cancelled the run' : workerDied ? 'a Vitest worker died (killed or crashed) while tests ran' : 'tests started but never finished (a worker died)'
       this.interruption = this.interruptionNow(null, why)
     }
-    const final = await this.schedule(reason !== 'interrupted', unhandledErrors)
+    const final = await this.schedule(reason !== 'interrupted', unhandledErrors, true)
     if (final === null) {
       this.log(`❌ virnucpro report could not be written: ${this.lastError ?? 'unknown error'}`)
       return
@@ -156,13 +156,13 @@ export class HarnessReporter implements Reporter {
   }
 
   /** Serialises rewrites: a slow write must not interleave with the next one. */
-  private schedule(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError> = []): Promise<Regenerated | null> {
-    const next = this.queue.then(() => this.regenerate(complete, unhandledErrors))
+  private schedule(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError> = [], last = false): Promise<Regenerated | null> {
+    const next = this.queue.then(() => this.regenerate(complete, unhandledErrors, last))
     this.queue = next
     return next
   }
 
-  private async regenerate(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError>): Promise<Regenerated | null> {
+  private async regenerate(complete: boolean, unhandledErrors: ReadonlyArray<SerializedError>, last: boolean): Promise<Regenerated | null> {
     try {
       return await regenerateReports({
         store: this.store,
@@ -177,6 +177,7 @@ export class HarnessReporter implements Reporter {
         stepSummary: complete,
         interruption: this.interruption,
         abandonedRuns: this.options.abandonedRuns ?? [],
+        charts: last, // live rewrites skip the charts (issue 16: their cost grows with every case)
         ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
         ...(this.options.environment ? { environment: this.options.environment } : {}),
       })

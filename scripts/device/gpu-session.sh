@@ -2,9 +2,12 @@
 # The GPU half of the project's checks, run in one go on a lent GPU machine (no Node there: the caller unpacks
 # .device-carry first). Writes everything under $OUT: the bench reports, the fresh vanilla-vs-optimised
 # validation, CPU-vs-GPU weight digests, a pyarrow read of a GPU timeline, and the sampler's own CPU cost.
-# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection|analyse|lifeline] ...
+# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection|analyse|lifeline|overhead|slowdown] ...
 #   lifeline = kill -9 of `vitest bench` mid-run on the GPUs: seconds until no process of the run is left and the GPUs
 #   run none of its processes (issue 17); not part of `all`.
+#   overhead = the harness's own cost (issue 16): the large synthetic scaling case on GPU 0 under the harness, twice
+#   (the second is warm), then the same pipeline command alone; slowdown = that case again with --inject slow:1.3 and
+#   BENCH_REPEATS=5 next to a plain one, compared by compare-reports (a real regression must be found).
 #   all = digests bench sampler validate; ab = the scaling cases with model preload and background writes off
 #   (the optimised mode as it was before those two), for a before/after in one session; projection = the
 #   projection check alone (calibration sweep ≈ 1–2 min, then the held-out samples; ≈ 8 min on one H200);
@@ -103,6 +106,44 @@ if want lifeline; then
   cp "$run/supervisor.json" "$OUT/files/lifeline-supervisor.json"
   [ -n "$workers" ] && kill -9 $workers 2>/dev/null; sleep 2
   log "lifeline: next vitest run reports"; vitest run plugin/analysis/amdahl.test.ts 2>&1 | grep -A3 "earlier harness" | tee -a "$OUT/files/session.log"
+fi
+
+if want overhead; then
+  for pass in cold warm; do
+    log "harness overhead ($pass): benches/scaling.bench.ts on GPU 0 under the harness"
+    t0=$(date +%s.%N)
+    BENCH_GPUS=0 vitest bench --run benches/scaling.bench.ts > "$OUT/extra/overhead-$pass.log" 2>&1
+    t1=$(date +%s.%N)
+    echo "vitest bench process ($pass): $(python3 -c "print(round($t1 - $t0, 1))") s" | tee -a "$OUT/files/session.log"
+  done
+  keep_report overhead bench
+  # Per case: runs (GPUs, wall, pipeline's own total, warm-up) and the overhead block the harness measured.
+  python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+for c in r["cases"]:
+    print(c["id"], [(x["gpuCount"], round(x["wallSeconds"], 2), x["pipelineWallSeconds"], x.get("warmup")) for x in c["runs"]])
+    print(json.dumps(c.get("overhead"), indent=1))
+' reports/latest-bench.json >> "$OUT/files/session.log" 2>&1
+  # The same command alone, into a fresh output folder: the in-run overhead is under-harness wall − alone wall.
+  python3 -c '
+import json, os, subprocess, sys, tempfile, time
+c = json.load(open(sys.argv[1])); cmd = c["command"]; cmd[cmd.index("-o") + 1] = tempfile.mkdtemp()
+t = time.time(); p = subprocess.run(cmd, env={**os.environ, **c["env"]}, cwd=c["cwd"], capture_output=True, text=True); wall = time.time() - t
+total = [l for l in p.stdout.splitlines() if "Total wall time" in l]
+print("alone: exit", p.returncode, "wall", round(wall, 2), "s;", total[-1] if total else "no total line")
+' "$(ls -td .runs/*-optimised-1gpu-*/ | head -1)command.json" >> "$OUT/files/session.log" 2>&1
+  tail -n 40 "$OUT/files/session.log"
+fi
+
+if want slowdown; then
+  log "detection power: scaling case on GPU 0, 5 runs plain vs 5 runs with --inject slow:1.3"
+  BENCH_GPUS=0 BENCH_REPEATS=5 vitest bench --run benches/scaling.bench.ts > "$OUT/extra/slowdown-base.log" 2>&1
+  keep_report slowdown-base bench
+  BENCH_GPUS=0 BENCH_REPEATS=5 VIRNUCPRO_EXTRA_ARGS="--inject slow:1.3" vitest bench --run benches/scaling.bench.ts > "$OUT/extra/slowdown-new.log" 2>&1
+  keep_report slowdown-new bench
+  node node_modules/tsx/dist/cli.mjs scripts/compare-reports.ts "$OUT/files/slowdown-base-report.json" "$OUT/files/slowdown-new-report.json" > "$OUT/files/slowdown-comparison.md"
+  echo "compare-reports exit $? (1 = regression found)" | tee -a "$OUT/files/session.log"
 fi
 
 tail -n +1 "$OUT"/extra/digest-*.json >> "$OUT/files/session.log" 2>/dev/null

@@ -7,7 +7,7 @@ function methodSection(report: Report): string[] {
   return [
     '## How these numbers were obtained',
     '',
-    '- **Wall time** is measured outside the pipeline, from process spawn to exit; stage times come from the pipeline\'s state file (its log as fallback). Repeats are summarised by their median; with fewer than 3 repeats the single value is shown, flagged `n=1`/`n=2`.',
+    '- **Wall time** is measured outside the pipeline, from process spawn to exit; stage times come from the pipeline\'s state file (its log as fallback). Repeats are summarised by their median (warm-up runs excluded, shown apart); with ≥ 3 runs the spread (min–max, MAD, IQR) is given and outliers by hyperfine\'s modified z-score rule (|x − median| / MAD > 14.826) are flagged, not removed; with fewer than 3 the single value is shown, flagged `n=1`/`n=2`.',
     intervals.length > 0
       ? `- **GPU metrics** were sampled by nvidia-smi every ${intervals.join(', ')}; utilisation is "percent of time a kernel was running", averaged over the embedding stages (DNABERT-S + ESM-2).`
       : '- **GPU metrics**: no GPU samples in this report.',
