@@ -36,11 +36,11 @@ afterAll(async () => {
 })
 
 describe('harness options end to end', () => {
-  it('repeats: 2 runs a benchmark case twice, and the report holds both runs', async () => {
+  it('repeats: { minRuns: 2, maxRuns: 2 } runs a benchmark case twice, and the report holds both runs', async () => {
     const { out, output, exitCode } = await run(['bench', '--run'])
     expect(exitCode, output).toBe(0)
     const report = ReportSchema.parse(JSON.parse(await readFile(join(out, 'reports', 'latest-bench.json'), 'utf8')))
-    expect(report.config).toMatchObject({ repeats: 2 })
+    expect(report.config).toMatchObject({ repeats: { minRuns: 2, maxRuns: 2, warmup: 'never' } })
     expect(report.cases).toHaveLength(1)
     const [only] = report.cases
     expect(only?.runs.map((r) => r.outcome)).toEqual(['succeeded', 'succeeded'])

@@ -79,7 +79,12 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   const charts = options.charts ?? true
   const timelines = charts ? await collectTimelines(report.cases.flatMap((c) => c.runs), options.timelines ?? new Map(), problems) : new Map<string, readonly TimelinePoint[]>()
   const withSamples = new Set([...timelines.entries()].filter(([, s]) => s.length > 0).map(([id]) => id))
-  const context: RenderContext = { charts: charts ? planCharts(report, `charts/${base}`, withSamples) : [], timelines }
+  const context: RenderContext = {
+    charts: charts ? planCharts(report, `charts/${base}`, withSamples) : [],
+    timelines,
+    // Live rewrites skip the charts (their cost grows with every case); the report says when they come.
+    ...(charts ? {} : { chartsOmitted: 'The charts are drawn when the suite ends; this report is rewritten after every case until then.' }),
+  }
   const latest = latestNames(report.suite)
   const formatters: ReportFormatter[] = [...(charts ? [new SvgCharts()] : []), new MarkdownReport(`${base}.md`, latest.markdown), new JsonReport(`${base}.json`, latest.json)]
   const files = formatters.flatMap((f) => f.render(report, context))
