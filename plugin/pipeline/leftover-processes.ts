@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LogFinding } from '../metrics/log-findings.ts'
 import type { LeftoverProcess } from '../model/run-evidence.ts'
-import { groupAlive } from './process-group.ts'
+import { groupAlive, signalGroup } from './process-group.ts'
 
 /** Default wait after the parent exits before a surviving process counts as left over. */
 export const DEFAULT_LEFTOVER_GRACE_SECONDS = 3
@@ -73,14 +73,6 @@ async function procAvailable(): Promise<boolean> {
     return true
   } catch {
     return false
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal)
-  } catch {
-    // ESRCH: already gone.
   }
 }
 
