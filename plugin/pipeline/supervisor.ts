@@ -54,6 +54,8 @@ export interface SupervisedCommand {
   leftoverWaitSeconds?: number
   /** SIGTERM → SIGKILL for processes left over. */
   leftoverGraceSeconds?: number
+  /** 'none' inside a batch job: nobody holds the pipe there; scancel's SIGTERM and the job's end stop the group. */
+  lifeline?: 'stdin' | 'none'
   /** Further processes whose end stops the run, e.g. the Vitest main process when the harness runs in a worker. */
   watch?: readonly { pid: number; startTime: number | null }[]
 }
@@ -61,6 +63,7 @@ export interface SupervisedCommand {
 /** argv that runs `command` under the supervisor with the harness's stdin as its lifeline. */
 export function supervisedArgv(spec: SupervisedCommand): { file: string; args: string[] } {
   const args = [SUPERVISOR_SCRIPT, '--grace', String(spec.graceSeconds), '--status', spec.statusFile]
+  if (spec.lifeline !== undefined) args.push('--lifeline', spec.lifeline)
   if (spec.leftoverWaitSeconds !== undefined) args.push('--leftover-wait', String(spec.leftoverWaitSeconds))
   if (spec.leftoverGraceSeconds !== undefined) args.push('--leftover-grace', String(spec.leftoverGraceSeconds))
   for (const w of spec.watch ?? []) args.push('--watch-pid', w.startTime === null ? String(w.pid) : `${w.pid}:${w.startTime}`)

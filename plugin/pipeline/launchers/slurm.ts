@@ -4,6 +4,7 @@
  * from the job's own records (slurm-job.env) and, where the cluster keeps accounting, sacct. Queue time is kept
  * apart from run time. Stopping signals the job (scancel --signal=TERM), waits the grace, then cancels it.
  */
+import { supervisedArgv, SUPERVISOR_STATUS_FILE } from '../supervisor.ts'
 import { utimes, writeFile, readFile, chmod } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
@@ -54,6 +55,20 @@ function describeState(s: SlurmJobStatus | null): string {
   return s === null ? 'unknown to the controller' : `${s.state}${s.reason === null ? '' : ` (${s.reason})`}`
 }
 
+/** The supervisor's argv up to `--`, for the job script to put before the pipeline command. */
+function jobSupervisor(ctx: LaunchContext, statusFile: string): string[] {
+  const { file, args } = supervisedArgv({
+    python: ctx.python,
+    command: [],
+    graceSeconds: ctx.killGraceMs / 1000,
+    statusFile,
+    lifeline: 'none',
+    leftoverWaitSeconds: ctx.leftoverGraceMs / 1000,
+    leftoverGraceSeconds: ctx.killGraceMs / 1000,
+  })
+  return [file, ...args]
+}
+
 export class SlurmLauncher implements Launcher {
   constructor(
     private readonly config: SlurmLauncherConfig,
@@ -88,6 +103,9 @@ export class SlurmLauncher implements Launcher {
         samplerLog: file('gpu-sampler.log'),
         sampler: { command: ctx.nvidiaSmi ?? 'nvidia-smi', fields: NVIDIA_SMI_FIELDS, intervalMs: ctx.sampleIntervalMs },
         heartbeat: { path: heartbeat, staleSeconds: this.options.heartbeatStaleSeconds ?? 120, checkSeconds: 5 },
+        // The lifeline supervisor inside the job too: the pipeline leads its own group, which scancel's SIGTERM or the
+        // job's end stops with the target's grace; leftovers past leftoverGraceSeconds are named in supervisor.json.
+        supervisor: jobSupervisor(ctx, file(SUPERVISOR_STATUS_FILE)),
       }),
     )
     await chmod(scriptPath, 0o755)
