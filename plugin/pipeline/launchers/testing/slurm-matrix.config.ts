@@ -9,6 +9,8 @@ export default defineConfig({
       target: { kind: 'reference', modelSize: 'tiny', device: 'cpu' },
       launcher: { kind: 'slurm', concurrent: true, exclusive: false, gpusPerNode: 2 },
       progress: 'plain',
+      // One run per GPU count, the two submitted together (the default policy would repeat these short runs).
+      repeats: { minRuns: 1, maxRuns: 1, warmup: 'never' },
     }),
   ],
   test: {
