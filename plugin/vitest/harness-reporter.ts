@@ -217,34 +217,21 @@ export class HarnessReporter implements Reporter {
     const name = rest.join(' > ') || suite || test.name
     const reason = /\((?:skipped: )?([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$/.exec(name)?.[1] ?? 'skipped by Vitest (no reason given)'
     const title = rest.length > 0 ? (suite ?? name) : name.replace(/\s*\([^()]*\)\s*$/, '')
-    return CaseResultSchema.parse({
-      id: test.caseId ?? caseIdFor(test.file, title),
-      title,
-      file: test.file,
-      kind: /\.bench\./.test(test.file) ? 'end-to-end' : 'validation',
-      status: 'skipped',
-      error: null,
-      skipReasons: [rest.length > 0 ? `${name.replace(/\s*\([^()]*\)\s*$/, '')}: ${reason}` : reason],
-      sample: { name: 'not resolved', path: '', records: null, manifestPath: null },
-      params: {},
-      runs: [],
-      comparisons: [],
-      warnings: [],
-      startedAtMs: now,
-      endedAtMs: now,
-    })
+    const kind = /\.bench\./.test(test.file) ? 'end-to-end' : 'validation'
+    const why = rest.length > 0 ? `${name.replace(/\s*\([^()]*\)\s*$/, '')}: ${reason}` : reason
+    return this.outsideCase({ id: test.caseId ?? caseIdFor(test.file, title), title, file: test.file, kind, status: 'skipped', error: null, skipReasons: [why], sampleName: 'not resolved' }, now)
   }
 
   private errorCase(id: string, title: string, file: string, error: string, now: number): CaseResult {
+    return this.outsideCase({ id, title, file, kind: 'end-to-end', status: 'error', error, skipReasons: [], sampleName: 'unknown' }, now)
+  }
+
+  /** A case that never reached the case store (skipped by Vitest, or a test that failed before it ran one). */
+  private outsideCase(c: Pick<CaseResult, 'id' | 'title' | 'file' | 'kind' | 'status' | 'error' | 'skipReasons'> & { sampleName: string }, now: number): CaseResult {
+    const { sampleName, ...identity } = c
     return CaseResultSchema.parse({
-      id,
-      title,
-      file,
-      kind: 'end-to-end',
-      status: 'error',
-      error,
-      skipReasons: [],
-      sample: { name: 'unknown', path: '', records: null, manifestPath: null },
+      ...identity,
+      sample: { name: sampleName, path: '', records: null, manifestPath: null },
       params: {},
       runs: [],
       comparisons: [],
