@@ -113,6 +113,10 @@ export async function waitForHangingRun(project: ChildProject, vitest: ChildVite
       const logs = ['stdout.log', 'stderr.log'].map((f) => (existsSync(path.join(runDir, f)) ? readFileSync(path.join(runDir, f), 'utf8') : '')).join('')
       // Leader, resource tracker and two spawned workers.
       if (status.pipeline !== null && /hanging in stage NUCLEOTIDE_FEATURES/.test(logs) && groupMembers(status.pipeline.pgid).length >= 3) {
+        // The worker reports a test's start to the main process in throttled batches: under load the main process
+        // can learn that the hanging test runs a moment after its pipeline hangs. Give that report time to arrive, so
+        // a signal sent next finds the test among those running.
+        await new Promise((r) => setTimeout(r, 1500))
         return { runDir, workerPid: command.harness.pid, pgid: status.pipeline.pgid }
       }
     }
