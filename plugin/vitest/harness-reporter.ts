@@ -62,6 +62,8 @@ export class HarnessReporter implements Reporter {
   private readonly running = new Map<string, string>()
   private readonly finished: string[] = []
   private readonly done = new Set<string>()
+  /** Tests collected per module, so an interruption can name a test whose start report had not arrived yet. */
+  private readonly collected = new Map<string, { id: string; name: string }[]>()
   private interruption: Interruption | null = null
   private removeSignalListener: (() => void) | null = null
 
@@ -89,8 +91,28 @@ export class HarnessReporter implements Reporter {
     if (!this.done.has(testCase.id)) this.running.set(testCase.id, testCase.fullName)
   }
 
+  onTestModuleCollected(testModule: TestModule): void {
+    this.collected.set(testModule.moduleId, [...testModule.children.allTests()].map((t) => ({ id: t.id, name: t.fullName })))
+  }
+
+  /**
+   * Running: the tests whose start was reported, and, in modules already under way, the collected tests that have
+   * not finished (a worker reports starts in throttled batches, so under load a signal can arrive before the report).
+   */
+  private runningNow(): string[] {
+    const names = new Map(this.running)
+    for (const tests of this.collected.values()) {
+      const started = tests.some((t) => this.done.has(t.id) || this.running.has(t.id))
+      if (!started) continue
+      const next = tests.find((t) => !this.done.has(t.id) && !names.has(t.id))
+      // Tests of a module run one after another: the first unfinished one is the one running.
+      if (next !== undefined && ![...names.keys()].some((id) => tests.some((t) => t.id === id))) names.set(next.id, next.name)
+    }
+    return [...names.values()]
+  }
+
   private interruptionNow(signal: string | null, reason: string): Interruption {
-    return { signal, atMs: Date.now(), reason, running: [...this.running.values()], finished: [...this.finished] }
+    return { signal, atMs: Date.now(), reason, running: this.runningNow(), finished: [...this.finished] }
   }
 
   /** Called from the signal listener: synchronous from start to end. */
