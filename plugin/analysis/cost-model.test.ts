@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fitCostModel, fitUncertainty, MIN_HALF_WIDTH, predictWall, SINGLE_RUN_HALF_WIDTH, verdict, type CalibrationRun, type CostTerm } from './cost-model.ts'
+import { fitCostModel, fitErrorComponents, fitUncertainty, MIN_HALF_WIDTH, predictWall, SINGLE_RUN_HALF_WIDTH, uncertaintyAt, verdict, type CalibrationRun, type CostTerm } from './cost-model.ts'
 import { stageWork, targetModel, uniformTokens, type CostStage, type SampleWork } from './sample-work.ts'
 
 const gpuReference = targetModel({ target: { kind: 'reference', name: 'virnucpro_ref', version: null }, mode: 'optimised', device: 'cuda', command: [] })
@@ -54,7 +54,7 @@ describe('fitCostModel', () => {
     const runs = SAMPLES.map(measured)
     const unseen = measured(sample('huge', 100_000, 95_000, 166))
     expect(predictWall(fitCostModel(runs), unseen.work) / unseen.wallSeconds).toBeCloseTo(1, 4)
-    const uncertainty = fitUncertainty(runs)
+    const uncertainty = fitUncertainty(runs, unseen.wallSeconds)
     expect(uncertainty.halfWidth).toBe(MIN_HALF_WIDTH)
     for (const e of uncertainty.leaveOneOut) expect(Math.abs(e.errorFraction)).toBeLessThan(1e-3)
   })
@@ -65,13 +65,40 @@ describe('fitCostModel', () => {
   it('with one sample reproduces that sample and states the prior interval', () => {
     const one = [measured(SAMPLES[3]!)]
     expect(predictWall(fitCostModel(one), one[0]!.work)).toBeCloseTo(one[0]!.wallSeconds, 9)
-    const uncertainty = fitUncertainty(one)
+    const uncertainty = fitUncertainty(one, one[0]!.wallSeconds)
     expect(uncertainty.halfWidth).toBe(SINGLE_RUN_HALF_WIDTH)
     expect(uncertainty.basis).toMatch(/prior for a model fitted to one sample/)
   })
   it('widens the interval by the spread of repeats', () => {
     const runs = SAMPLES.map(measured).map((r) => ({ ...r, repeats: { n: 3, min: r.wallSeconds * 0.95, max: r.wallSeconds * 1.05 } }))
-    expect(fitUncertainty(runs).halfWidth).toBeCloseTo(2 * 0.05, 3)
+    expect(fitUncertainty(runs, 100).halfWidth).toBeCloseTo(2 * 0.05, 3)
+  })
+})
+
+describe('the error model', () => {
+  // Errors drawn from a known fixed + proportional mix: the split must find both, and the interval must narrow, in
+  // relative terms, as the projected time grows (a 10 s sample's start-up noise is not a 10-hour run's).
+  const truth = { absoluteSeconds: 0.8, relative: 0.04 }
+  const points = Array.from({ length: 400 }, (_, i) => {
+    const seconds = 5 * 1.02 ** i
+    // Deterministic normal-ish draws: a sum of three scaled sines is bounded and centred, spread fixed below.
+    const z = (Math.sin(i * 12.9898) + Math.sin(i * 78.233) + Math.sin(i * 37.719)) / Math.sqrt(1.5)
+    return { seconds, error: z * Math.sqrt(truth.absoluteSeconds ** 2 + (truth.relative * seconds) ** 2) }
+  })
+  it('splits leave-one-out errors into a fixed part (seconds) and a proportional part', () => {
+    const fit = fitErrorComponents(points)
+    expect(fit.absoluteSeconds / truth.absoluteSeconds).toBeGreaterThan(0.8)
+    expect(fit.absoluteSeconds / truth.absoluteSeconds).toBeLessThan(1.25)
+    expect(fit.relative / truth.relative).toBeGreaterThan(0.8)
+    expect(fit.relative / truth.relative).toBeLessThan(1.25)
+  })
+  it('claims a narrower relative interval for a longer projection, never under the floor', () => {
+    const model = { ...fitErrorComponents(points), basis: 'test', leaveOneOut: [], repeatSpread: null }
+    const short = uncertaintyAt(model, 10).halfWidth
+    const long = uncertaintyAt(model, 36_000).halfWidth
+    expect(short).toBeGreaterThan(long)
+    expect(long).toBeCloseTo(Math.max(MIN_HALF_WIDTH, 2 * model.relative), 3)
+    expect(uncertaintyAt({ ...model, absoluteSeconds: 0, relative: 0 }, 100).halfWidth).toBe(MIN_HALF_WIDTH)
   })
 })
 

@@ -4,8 +4,8 @@
  *   stage seconds = model load (measured, a fixed cost) + c_fixed + c_records·records + c_flops·FLOPs + c_batches·batches
  *
  * FLOPs are padded model FLOPs (sample-work.ts): tokens and the attention term ∝ Σℓ² as the target batches them, so the
- * ratio between those two is the model's own (flops.ts), not fitted. Coefficients are non-negative (NNLS), fitted to
- * relative error (rows weighted by 1/seconds) so that a 10 s and a 300 s calibration run count alike. A term enters the
+ * ratio between those two is the model's own (flops.ts), not fitted. Coefficients are non-negative (NNLS), rows weighted
+ * by the inverse of their expected noise (TIMING_NOISE: a fixed part plus a share of the time). A term enters the
  * fit only when the data can carry it: with k distinct samples at most k − 1 terms (at least one), in the order of
  * COST_PRIORITY, so that there is always a residual to judge the fit by; with one sample the model is the prior
  * "time ∝ the stage's main unit of work, plus the measured load and start-up".
@@ -74,10 +74,12 @@ function fitStage(stage: CostStage, runs: readonly CalibrationRun[]): StageFit |
     .filter((term) => rows.some((r) => r.run.work[stage][term] > 0))
     .slice(0, Math.max(1, samples - 1))
   const loads = rows.map((r) => Math.min(r.time.loadSeconds, r.time.seconds))
-  const loadSeconds = loads.reduce((s, v) => s + v, 0) / loads.length
+  // Median, not mean: the first run of a session pays a cold file cache (3.1 s of DNABERT-S load against 1.2 s in
+  // every later run of the H200 capture), and a mean would charge that to every projection.
+  const loadSeconds = median(loads)
   const points: StagePoint[] = rows.map((r, i) => {
     const target = Math.max(0, r.time.seconds - loads[i]!)
-    return { sample: r.run.sample, work: r.run.work[stage], target, weight: 1 / Math.max(target, 0.01 * r.run.wallSeconds, 1e-3) }
+    return { sample: r.run.sample, work: r.run.work[stage], target, weight: 1 / timingNoise(target) }
   })
   const terms = selectTerms(allowed, points)
   const coefficients = solve(terms, points)
@@ -89,8 +91,22 @@ interface StagePoint {
   work: StageWork
   /** Stage seconds less the measured load. */
   target: number
-  /** 1/seconds: the fit is to relative error. */
+  /** 1 / the timing's expected noise (timingNoise). */
   weight: number
+}
+
+/**
+ * Expected noise of a stage time, seconds: an absolute part (scheduling, warm-up of the first batches, a lazy import:
+ * a few tenths of a second whatever the sample) plus a relative part. Weighting rows by its inverse fits long stages
+ * to their relative error and keeps short ones from setting the slope: with 1/seconds weights (pure relative error),
+ * a 2.4 s ESM-2 stage of 1,000 short reads that ran 1.5 s longer than the per-FLOP rate of every longer run set the
+ * H200 capture's rate 11 % too high, and every long projection with it. The fit is insensitive to the exact figures
+ * (0.2–1 s and 2–5 % move that rate by under 3 %).
+ */
+export const TIMING_NOISE = { absoluteSeconds: 0.3, relative: 0.03 } as const
+
+function timingNoise(seconds: number): number {
+  return TIMING_NOISE.absoluteSeconds + TIMING_NOISE.relative * seconds
 }
 
 function solve(terms: readonly CostTerm[], points: readonly StagePoint[]): Record<CostTerm, number> {
@@ -103,7 +119,7 @@ function solve(terms: readonly CostTerm[], points: readonly StagePoint[]): Recor
 
 /**
  * How many of the allowed terms (a prefix of the priority order) the stage keeps: the prefix whose leave-one-sample-out
- * relative error of the stage's own seconds is least, fewer terms on a tie. A term that one sample alone carries (a
+ * error (noise-weighted, as the fit) of the stage's own seconds is least, fewer terms on a tie. A term that one sample alone carries (a
  * per-record slope that only the one short-read sample pins) fits that sample perfectly and predicts the others
  * badly when it is left out: cross-validation drops it, where "k − 1 terms for k samples" would keep it and
  * extrapolate it (issue 15: 23,840 lambda frames × 1.3 ms of such a slope put 30 s of ESM-2 time that was not there).
@@ -165,14 +181,35 @@ export const SINGLE_RUN_HALF_WIDTH = 0.25
 /** Narrowest interval ever claimed: run-to-run noise of a pipeline wall time is seldom below this. */
 export const MIN_HALF_WIDTH = 0.03
 
-export interface Uncertainty {
-  /** Relative: the interval is seconds × (1 ± halfWidth). */
-  halfWidth: number
+/** A calibration sample projected from a model fitted without it. */
+export interface LeaveOneOut {
+  sample: string
+  projectedSeconds: number
+  measuredSeconds: number
+  errorFraction: number
+}
+
+/**
+ * How far a projection can be off, by its length: errors that do not grow with the sample (start-up, model load,
+ * warm-up: seconds) and errors that do (rates, run-to-run spread: a share of the time). One relative width for all
+ * lengths would carry a 10 s sample's 4 s of cold-start error into a 10-hour projection as ±40 %.
+ */
+export interface ErrorModel {
+  /** Standard error that does not grow with the projected time, seconds. */
+  absoluteSeconds: number
+  /** Standard error as a share of the projected time (leave-one-out and repeat spread together). */
+  relative: number
+  /** How the two were obtained. */
   basis: string
-  /** Each calibration sample projected from a model fitted without it. */
-  leaveOneOut: { sample: string; projectedSeconds: number; measuredSeconds: number; errorFraction: number }[]
+  leaveOneOut: LeaveOneOut[]
   /** Median relative half-spread (max − min) / 2 / median over samples with ≥ 2 repeats; null without repeats. */
   repeatSpread: number | null
+}
+
+/** The error model evaluated at one projected time. */
+export interface Uncertainty extends ErrorModel {
+  /** Relative half-width at this projection: the interval is seconds × (1 ± halfWidth). */
+  halfWidth: number
 }
 
 function median(values: readonly number[]): number {
@@ -182,34 +219,68 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * How far the model can be trusted on a sample it was not fitted to: leave-one-out errors of the calibration
- * samples (each projected from the others: honest about extrapolation, pessimistic with few samples) combined with
- * the repeat spread, as 2·√(rms² + spread²) (≈ 95 % for normal errors), at least MIN_HALF_WIDTH.
+ * Maximum-likelihood split of errors e_i at times t_i into e ~ N(0, a² + (b·t)²), by a search over log-spaced a and b
+ * (two parameters, a handful of points: a grid is exact enough and cannot diverge).
  */
-export function fitUncertainty(runs: readonly CalibrationRun[]): Uncertainty {
+export function fitErrorComponents(points: readonly { seconds: number; error: number }[]): { absoluteSeconds: number; relative: number } {
+  const largest = Math.max(...points.map((p) => Math.abs(p.error)), 1e-9)
+  const grid = (from: number, to: number, n = 121): number[] => Array.from({ length: n }, (_, i) => from * (to / from) ** (i / (n - 1)))
+  let best = { absoluteSeconds: 0, relative: 0, cost: Number.POSITIVE_INFINITY }
+  for (const a of grid(1e-3, 2 * largest)) {
+    for (const b of grid(1e-4, 1)) {
+      const cost = points.reduce((sum, p) => {
+        const variance = a * a + (b * p.seconds) ** 2
+        return sum + Math.log(variance) + p.error ** 2 / variance
+      }, 0)
+      if (cost < best.cost) best = { absoluteSeconds: a, relative: b, cost }
+    }
+  }
+  return { absoluteSeconds: best.absoluteSeconds, relative: best.relative }
+}
+
+/**
+ * How far the model can be trusted on a sample it was not fitted to: leave-one-out errors of the calibration samples
+ * (each projected from the others: honest about extrapolation, pessimistic with few samples), split into a fixed and
+ * a proportional part (fitErrorComponents), the proportional part widened by the repeat spread. With one run per
+ * sample the leave-one-out errors already hold the run-to-run noise.
+ */
+export function fitErrorModel(runs: readonly CalibrationRun[]): ErrorModel {
   const samples = distinctSamples(runs)
   const spreads = runs.filter((r) => r.repeats.n >= 2 && r.repeats.min !== null && r.repeats.max !== null && r.wallSeconds > 0).map((r) => (r.repeats.max! - r.repeats.min!) / 2 / r.wallSeconds)
   const repeatSpread = spreads.length === 0 ? null : median(spreads)
-  const repeatText = repeatSpread === null ? 'no repeats (spread not measured)' : `repeat spread ±${(100 * repeatSpread).toFixed(1)} % (median of ${spreads.length} sample(s))`
+  const repeatText = repeatSpread === null ? 'no repeats (run-to-run noise only inside the leave-one-out errors)' : `repeat spread ±${(100 * repeatSpread).toFixed(1)} % (median of ${spreads.length} sample(s))`
   if (samples.length < 2) {
-    const halfWidth = Math.max(SINGLE_RUN_HALF_WIDTH, 2 * (repeatSpread ?? 0))
-    return { halfWidth, basis: `±${(100 * halfWidth).toFixed(0)} %: prior for a model fitted to one sample (no residuals); ${repeatText}`, leaveOneOut: [], repeatSpread }
+    const relative = Math.max(SINGLE_RUN_HALF_WIDTH, 2 * (repeatSpread ?? 0)) / 2
+    return { absoluteSeconds: 0, relative, basis: `prior for a model fitted to one sample (no residuals); ${repeatText}`, leaveOneOut: [], repeatSpread }
   }
-  const leaveOneOut = samples.map((sample) => {
+  const leaveOneOut = samples.map((sample): LeaveOneOut => {
     const held = runs.filter((r) => r.sample === sample)
     const model = fitCostModel(runs.filter((r) => r.sample !== sample))
     const projected = median(held.map((r) => predictWall(model, r.work)))
     const measured = median(held.map((r) => r.wallSeconds))
     return { sample, projectedSeconds: projected, measuredSeconds: measured, errorFraction: (projected - measured) / measured }
   })
-  const rms = Math.sqrt(leaveOneOut.reduce((s, e) => s + e.errorFraction ** 2, 0) / leaveOneOut.length)
-  const halfWidth = Math.max(MIN_HALF_WIDTH, 2 * Math.sqrt(rms ** 2 + (repeatSpread ?? 0) ** 2))
+  const split = fitErrorComponents(leaveOneOut.map((e) => ({ seconds: e.measuredSeconds, error: e.projectedSeconds - e.measuredSeconds })))
+  const relative = Math.sqrt(split.relative ** 2 + (repeatSpread ?? 0) ** 2)
   return {
-    halfWidth,
-    basis: `±${(100 * halfWidth).toFixed(1)} % = 2·√(rms² + spread²): leave-one-out rms error ${(100 * rms).toFixed(1)} % over ${samples.length} calibration samples; ${repeatText}`,
+    absoluteSeconds: split.absoluteSeconds,
+    relative,
+    basis: `2·√(a² + (b·t)²) with a = ${split.absoluteSeconds.toFixed(2)} s, b = ${(100 * split.relative).toFixed(1)} %: the leave-one-out errors of ${samples.length} calibration samples (${leaveOneOut.map((e) => `${(100 * e.errorFraction).toFixed(1)} %`).join(', ')}) split by maximum likelihood into a fixed and a proportional part; ${repeatText}`,
     leaveOneOut,
     repeatSpread,
   }
+}
+
+/** The interval's relative half-width at a projected time: 2·√(a² + (b·t)²) / t (≈ 95 % for normal errors), at least MIN_HALF_WIDTH. */
+export function uncertaintyAt(model: ErrorModel, seconds: number): Uncertainty {
+  const spread = 2 * Math.sqrt(model.absoluteSeconds ** 2 + (model.relative * seconds) ** 2)
+  const halfWidth = Math.max(MIN_HALF_WIDTH, seconds > 0 ? spread / seconds : MIN_HALF_WIDTH)
+  return { ...model, halfWidth, basis: `±${(100 * halfWidth).toFixed(1)} % at this time${halfWidth === MIN_HALF_WIDTH ? ' (the floor)' : ''} = ${model.basis}` }
+}
+
+/** The error model at one time: fitErrorModel then uncertaintyAt. */
+export function fitUncertainty(runs: readonly CalibrationRun[], seconds: number): Uncertainty {
+  return uncertaintyAt(fitErrorModel(runs), seconds)
 }
 
 export type Verdict = 'within target' | 'over target' | 'undecided'

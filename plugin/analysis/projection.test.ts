@@ -8,7 +8,7 @@ import { loadManifestLike } from '../report/load-manifest.ts'
 import { loadRuns } from '../report/load-runs.ts'
 import { buildRun, buildScalingCase } from '../test-support/builders.ts'
 import { calibrationRuns, projectRealSample, projectSample, workFromRunTotals, type ManifestLike } from './projection.ts'
-import { fitUncertainty } from './cost-model.ts'
+import { fitErrorModel } from './cost-model.ts'
 import { sampleWorkFromProfile, targetModel, type SampleWork } from './sample-work.ts'
 import { analyseScaling } from './scaling.ts'
 
@@ -109,7 +109,7 @@ describe('the cost model on the committed H200 runs (docs/results/h200x1-2026-11
       if (profile === null) throw new Error(`cannot regenerate ${run.sample.name} (is bowtie2-examples installed?)`)
       works.set(run.sample.name, sampleWorkFromProfile(run.sample.name, profile.inputRecords, profile.bases, profile.work, targetModel(run)))
     }
-    const errors = fitUncertainty(calibrationRuns(runs, (run) => works.get(run.sample.name)!)).leaveOneOut
+    const errors = fitErrorModel(calibrationRuns(runs, (run) => works.get(run.sample.name)!)).leaveOneOut
     expect(errors.map((e) => e.sample).sort()).toEqual(['lambda-reads-100', 'lambda-reads-10000', 'synth-large-fixed500-s42', 'synth-typical-contigs-s7'])
     for (const e of errors) expect(Math.abs(e.errorFraction), e.sample).toBeLessThan(0.1)
   })

@@ -8,7 +8,7 @@ import type { RunResult, StageTiming } from '../model/run-result.ts'
 import type { Thresholds } from '../model/thresholds.ts'
 import type { WorkProfile } from '../model/work-profile.ts'
 import { amdahlSpeedup, fitAmdahl } from './amdahl.ts'
-import { fitCostModel, fitUncertainty, predictStages, verdict, type CalibrationRun, type StageTime } from './cost-model.ts'
+import { fitCostModel, fitErrorModel, predictStages, uncertaintyAt, verdict, type CalibrationRun, type CostModel, type StageTime } from './cost-model.ts'
 import { tokensPerSequence } from './flops.ts'
 import {
   EMBEDDING_COST_STAGES,
@@ -20,6 +20,7 @@ import {
   type CostStage,
   type EmbeddingStage,
   type SampleWork,
+  type StageWork,
   type TargetModel,
 } from './sample-work.ts'
 import type { Projection, ScalingAnalysis } from './schema.ts'
@@ -205,6 +206,24 @@ export interface ProjectionOutcome {
   notProjected: { gpus: number; reason: string }[]
 }
 
+/** Work that grows with the sample (fixed costs and model loads left out), in the model's seconds. */
+function workSeconds(model: CostModel, work: Record<CostStage, StageWork>): number {
+  return predictStages(model, work).reduce((s, p, i) => s + p.seconds - p.loadSeconds - model.stages[i]!.coefficients.fixed, 0)
+}
+
+/**
+ * Said when the projected sample is more than twice the largest calibration sample: the proportional part of the
+ * interval was measured on samples up to that size only.
+ */
+function extrapolation(model: CostModel, work: Record<CostStage, StageWork>, runs: readonly CalibrationRun[]): string | null {
+  const largest = runs.map((r) => ({ sample: r.sample, seconds: workSeconds(model, r.work) })).sort((a, b) => b.seconds - a.seconds)[0]
+  if (largest === undefined || largest.seconds <= 0) return null
+  const factor = workSeconds(model, work) / largest.seconds
+  return factor > 2
+    ? `extrapolated ${factor.toFixed(1)}× beyond the largest calibration sample (${largest.sample}, by the model's work-dependent seconds): the interval's proportional part was measured on samples up to that size`
+    : null
+}
+
 /** The GPU count with the most distinct calibration samples (ties: 1 GPU, then the fewest). */
 export function calibrationGpus(runs: readonly CalibrationRun[]): number | null {
   const counts = [...new Set(runs.map((r) => r.gpus))]
@@ -224,9 +243,10 @@ export function projectSample(input: ProjectInput): ProjectionOutcome {
   if (from === null) return { projections, notProjected: input.gpus.map((gpus) => ({ gpus, reason: 'no successful run to calibrate on' })) }
   const runs = input.calibration.filter((r) => r.gpus === from)
   const model = fitCostModel(runs)
-  const uncertainty = fitUncertainty(runs)
+  const errors = fitErrorModel(runs)
   const work = stageWork(input.sample, input.target)
   const base = predictStages(model, work)
+  const reach = extrapolation(model, work, runs)
   const fits = new Map(model.stages.map((f) => [f.stage, f]))
   for (const gpus of input.gpus) {
     if ((from === 0) !== (gpus === 0)) {
@@ -242,6 +262,7 @@ export function projectSample(input: ProjectInput): ProjectionOutcome {
       return { stage: p.stage, seconds: p.loadSeconds + (p.seconds - p.loadSeconds) * scale.factor, basis: `${fitted}; ${scale.basis}` }
     })
     const seconds = stages.reduce((s, p) => s + p.seconds, 0)
+    const uncertainty = uncertaintyAt(errors, seconds)
     const low = seconds * Math.max(0, 1 - uncertainty.halfWidth)
     const high = seconds * (1 + uncertainty.halfWidth)
     const atTarget = input.thresholds !== null && gpus === input.thresholds.gpus
@@ -264,6 +285,7 @@ export function projectSample(input: ProjectInput): ProjectionOutcome {
         `sample work: ${input.sample.frames} frames, ${input.sample.inputRecords} input sequences, ${input.target.description}`,
         ...input.sample.assumptions,
         ...(input.assumptions ?? []),
+        ...(reach === null ? [] : [reach]),
         `interval ${hoursText(low)}–${hoursText(high)}: ${uncertainty.basis}`,
       ],
       stages,

@@ -111,8 +111,11 @@ export const StageProjectionSchema = z.object({
 })
 
 export const ProjectionUncertaintySchema = z.object({
-  /** Relative half-width: the interval is seconds × (1 ± halfWidth). */
+  /** Relative half-width at this projection: the interval is seconds × (1 ± halfWidth). */
   halfWidth: z.number(),
+  /** The error model behind it: half-width = 2·√(absoluteSeconds² + (relative·seconds)²), at least 3 %. */
+  absoluteSeconds: z.number().nonnegative().default(0),
+  relative: z.number().nonnegative().default(0),
   basis: z.string(),
   leaveOneOut: z.array(z.object({ sample: z.string(), projectedSeconds: z.number(), measuredSeconds: z.number(), errorFraction: z.number() })),
   repeatSpread: z.number().nullable(),
