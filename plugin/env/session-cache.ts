@@ -2,23 +2,98 @@
  * What every case of one Vitest session would otherwise find again (the Python that imports torch, the machine's
  * environment, the GPU ceiling): found once, kept in `<dir>/<sessionId>/<name>.json`, read by later cases in
  * other worker processes. Scoped to the session, so nothing found is trusted beyond the run that found it.
+ *
+ * One finder at a time: whoever starts finding holds `<name>.json.pending` (its pid inside), and the others wait for
+ * the result instead of finding it a second time. That is what lets the Vitest main process start the search while
+ * Vitest is still collecting (prefetch), and the first case wait for the rest only. A finder that failed removes its
+ * marker (the waiters then find it themselves and report the error); a marker whose process is gone is taken over.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { z } from 'zod'
 
-export async function sessionCached<T extends z.ZodType>(dir: string, sessionId: string, name: string, schema: T, find: () => Promise<z.output<T>>): Promise<{ value: z.output<T>; cached: boolean }> {
-  const file = join(dir, sessionId.replace(/[^A-Za-z0-9._-]+/g, '_'), `${name}.json`)
+/** How long a waiter polls for another finder's result before finding it itself (the Python probe's own limit). */
+const WAIT_LIMIT_MS = 120_000
+const POLL_MS = 25
+
+function cacheFile(dir: string, sessionId: string, name: string): string {
+  return join(dir, sessionId.replace(/[^A-Za-z0-9._-]+/g, '_'), `${name}.json`)
+}
+
+async function readCached<T extends z.ZodType>(file: string, schema: T): Promise<z.output<T> | undefined> {
   try {
     const parsed = schema.safeParse(JSON.parse(await readFile(file, 'utf8')))
-    if (parsed.success) return { value: parsed.data, cached: true }
+    if (parsed.success) return parsed.data
   } catch {
-    // Missing or unreadable: find it again (and replace the file).
+    // Missing or unreadable: not there.
   }
-  const value = await find()
-  await mkdir(join(file, '..'), { recursive: true })
-  const temporary = `${file}.${process.pid}.tmp`
-  await writeFile(temporary, `${JSON.stringify(value)}\n`)
-  await rename(temporary, file)
-  return { value, cached: false }
+  return undefined
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Takes the finder's marker; false when another live process holds it. */
+async function claim(marker: string): Promise<boolean> {
+  await mkdir(join(marker, '..'), { recursive: true })
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(marker, 'wx')
+      await handle.writeFile(String(process.pid))
+      await handle.close()
+      return true
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = Number(await readFile(marker, 'utf8').catch(() => ''))
+      // An empty marker is one being written this instant: its owner is alive.
+      if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid || alive(owner)) return false
+      await rm(marker, { force: true })
+    }
+  }
+  return false
+}
+
+async function held(marker: string): Promise<boolean> {
+  try {
+    await readFile(marker)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function sessionCached<T extends z.ZodType>(dir: string, sessionId: string, name: string, schema: T, find: () => Promise<z.output<T>>): Promise<{ value: z.output<T>; cached: boolean }> {
+  const file = cacheFile(dir, sessionId, name)
+  const marker = `${file}.pending`
+  const deadline = Date.now() + WAIT_LIMIT_MS
+  for (;;) {
+    const known = await readCached(file, schema)
+    if (known !== undefined) return { value: known, cached: true }
+    if (await claim(marker)) break
+    // Another process is finding it: wait for its result (or its failure, which removes the marker).
+    while ((await held(marker)) && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, POLL_MS))
+      const value = await readCached(file, schema)
+      if (value !== undefined) return { value, cached: true }
+    }
+    if (Date.now() >= deadline) break
+  }
+  try {
+    const value = await find()
+    const temporary = `${file}.${process.pid}.tmp`
+    await writeFile(temporary, `${JSON.stringify(value)}\n`)
+    await rename(temporary, file)
+    return { value, cached: false }
+  } finally {
+    // Only our own marker: after a timed-out wait the marker may be another process's.
+    const owner = Number(await readFile(marker, 'utf8').catch(() => ''))
+    if (owner === process.pid) await rm(marker, { force: true })
+  }
 }

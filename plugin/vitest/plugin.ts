@@ -7,6 +7,7 @@ import { identify } from '../pipeline/process-identity.ts'
 import { HarnessReporter } from './harness-reporter.ts'
 import { HarnessBenchConsole } from './bench-console.ts'
 import { startRunsHousekeeping } from './runs-housekeeping.ts'
+import { HarnessServices } from '../api/harness-services.ts'
 import type { HarnessContext } from './context.ts'
 
 /**
@@ -80,6 +81,10 @@ export function virnucproHarness(options: HarnessOptions = {}): Plugin {
       const marked = vitest as unknown as { [INSTALLED]?: true }
       if (marked[INSTALLED]) return
       marked[INSTALLED] = true
+      // Benchmarks time their cases: find Python (an `import torch`, seconds) and capture the machine now, while
+      // Vitest starts its workers and collects, into the session cache the cases read (a case then waits for the
+      // rest only). A failure here is left for the first case to find again and report.
+      if (mode === 'benchmark') void new HarnessServices(config, detected, sessionId).environment().catch(() => undefined)
       // Once per harness run, before any worker starts: what killed earlier runs left behind, and the disk bound.
       const housekeeping = await startRunsHousekeeping(config)
       const reporter = new HarnessReporter({

@@ -2,7 +2,8 @@
 # The GPU half of the project's checks, run in one go on a lent GPU machine (no Node there: the caller unpacks
 # .device-carry first). Writes everything under $OUT: the bench reports, the fresh vanilla-vs-optimised
 # validation, CPU-vs-GPU weight digests, a pyarrow read of a GPU timeline, and the sampler's own CPU cost.
-# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection|analyse|lifeline|overhead|slowdown] ...
+# Usage: OUT=/tmp/out bash scripts/device/gpu-session.sh [all|bench|ab|validate|digests|sampler|projection|analyse|lifeline|overhead|slowdown|startup] ...
+#   startup = the pieces of finding Python and capturing the machine, timed (import torch, the probe, nvidia-smi, git).
 #   lifeline = kill -9 of `vitest bench` mid-run on the GPUs: seconds until no process of the run is left and the GPUs
 #   run none of its processes (issue 17); not part of `all`.
 #   overhead = the harness's own cost (issue 16): the large synthetic scaling case on GPU 0 under the harness, twice
@@ -134,6 +135,19 @@ total = [l for l in p.stdout.splitlines() if "Total wall time" in l]
 print("alone: exit", p.returncode, "wall", round(wall, 2), "s;", total[-1] if total else "no total line")
 ' "$(ls -td .runs/*-optimised-1gpu-*/ | head -1)command.json" >> "$OUT/files/session.log" 2>&1
   tail -n 40 "$OUT/files/session.log"
+fi
+
+if want startup; then
+  # What finding Python and capturing the machine cost on this machine, piece by piece (issue 16: the first case's
+  # wait before its pipeline starts). Each timed three times; the first is cold.
+  log "start-up pieces: import torch, the Python probe (with and without NVML-based CUDA check), nvidia-smi, git"
+  t() { local s=$(date +%s.%N); "$@" > /dev/null 2>&1; echo "$(python3 -c "print(round($(date +%s.%N) - $s, 3))")"; }
+  probe='import json, sys, platform; import torch; cuda = torch.cuda.is_available(); print(json.dumps([torch.__version__, cuda, torch.version.cuda, torch.cuda.device_count() if cuda else 0]))'
+  for i in 1 2 3; do
+    echo "pass $i: python3 -c pass $(t python3 -c pass) s; import torch $(t python3 -c 'import torch') s; probe $(t python3 -c "$probe") s; probe NVML $(t env PYTORCH_NVML_BASED_CUDA_CHECK=1 python3 -c "$probe") s; nvidia-smi $(t nvidia-smi) s; nvidia-smi query $(t nvidia-smi --query-gpu=index,name,uuid,memory.total,driver_version --format=csv) s; git status $(t git status --porcelain) s" | tee -a "$OUT/files/session.log"
+  done
+  PYTORCH_NVML_BASED_CUDA_CHECK=1 python3 -c "$probe" | tee -a "$OUT/files/session.log"
+  python3 -c "$probe" | tee -a "$OUT/files/session.log"
 fi
 
 if want slowdown; then
