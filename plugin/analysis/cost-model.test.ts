@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fitCostModel, fitErrorComponents, fitUncertainty, MIN_HALF_WIDTH, predictWall, SINGLE_RUN_HALF_WIDTH, uncertaintyAt, verdict, type CalibrationRun, type CostTerm } from './cost-model.ts'
+import { fitCostModel, fitErrorComponents, fitUncertainty, MIN_HALF_WIDTH, shapeGroups, predictWall, SINGLE_RUN_HALF_WIDTH, uncertaintyAt, verdict, type CalibrationRun, type CostTerm } from './cost-model.ts'
 import { stageWork, targetModel, uniformTokens, type CostStage, type SampleWork } from './sample-work.ts'
 
 const gpuReference = targetModel({ target: { kind: 'reference', name: 'virnucpro_ref', version: null }, mode: 'optimised', device: 'cuda', command: [] })
@@ -72,6 +72,14 @@ describe('fitCostModel', () => {
   it('widens the interval by the spread of repeats', () => {
     const runs = SAMPLES.map(measured).map((r) => ({ ...r, repeats: { n: 3, min: r.wallSeconds * 0.95, max: r.wallSeconds * 1.05 } }))
     expect(fitUncertainty(runs, 100).halfWidth).toBeCloseTo(2 * 0.05, 3)
+  })
+})
+
+describe('shapeGroups', () => {
+  it('puts samples of one length profile together whatever their size, and other profiles apart', () => {
+    const groups = shapeGroups([sample('small500', 100, 95, 166), sample('large500', 10_000, 9500, 166), sample('reads', 1000, 2300, 50), sample('long', 4000, 4000, 330)].map(measured))
+    expect(groups.get('small500')).toBe(groups.get('large500'))
+    expect(new Set(groups.values()).size).toBe(3)
   })
 })
 

@@ -118,31 +118,32 @@ function solve(terms: readonly CostTerm[], points: readonly StagePoint[]): Recor
 }
 
 /**
- * How many of the allowed terms (a prefix of the priority order) the stage keeps: the prefix whose leave-one-sample-out
- * error (noise-weighted, as the fit) of the stage's own seconds is least, fewer terms on a tie. A term that one sample alone carries (a
- * per-record slope that only the one short-read sample pins) fits that sample perfectly and predicts the others
- * badly when it is left out: cross-validation drops it, where "k − 1 terms for k samples" would keep it and
- * extrapolate it (issue 15: 23,840 lambda frames × 1.3 ms of such a slope put 30 s of ESM-2 time that was not there).
+ * How many of the allowed terms (a prefix of the priority order) the stage keeps: by leave-one-sample-out error
+ * (noise-weighted, as the fit) of the stage's own seconds, with the one-standard-error rule (Hastie, Tibshirani and
+ * Friedman, ESL §7.10): the fewest terms whose mean error is within one standard error of the best prefix's. A term
+ * that one sample alone carries (a per-record slope that only the one short-read sample pins) fits that sample and
+ * predicts the others badly when it is left out: cross-validation drops it, where "k − 1 terms for k samples" would
+ * keep it (issue 15: 23,840 lambda frames × 1.3 ms of such a slope put 30 s of ESM-2 time that was not there). Plain
+ * "least error" is not enough with a handful of samples: on the H200 sweep of 2026-12-01 it took an extra rate for
+ * mixed-length batches that one 2 s stage set, and the sample it then left out was projected +56 %.
  */
 function selectTerms(allowed: readonly CostTerm[], points: readonly StagePoint[]): readonly CostTerm[] {
   const samples = [...new Set(points.map((p) => p.sample))]
   if (allowed.length <= 1 || samples.length < 3) return allowed
-  let best: { terms: readonly CostTerm[]; error: number } | null = null
-  for (let n = 1; n <= allowed.length; n++) {
-    const terms = allowed.slice(0, n)
-    let sum = 0
-    for (const sample of samples) {
+  const scored = allowed.map((_, i) => {
+    const terms = allowed.slice(0, i + 1)
+    // One squared error per left-out sample (its points summed): the folds the standard error is taken over.
+    const folds = samples.map((sample) => {
       const coefficients = solve(terms, points.filter((p) => p.sample !== sample))
-      for (const p of points.filter((q) => q.sample === sample)) {
-        const predicted = terms.reduce((s, t) => s + coefficients[t] * p.work[t], 0)
-        sum += ((predicted - p.target) * p.weight) ** 2
-      }
-    }
-    const error = Math.sqrt(sum / points.length)
-    // Relative tie margin: with exact data every adequate prefix leaves ~0, and the simplest wins.
-    if (best === null || error < best.error * (1 - 1e-6) - 1e-12) best = { terms, error }
-  }
-  return best!.terms
+      return points.filter((q) => q.sample === sample).reduce((sum, p) => sum + ((terms.reduce((s, t) => s + coefficients[t] * p.work[t], 0) - p.target) * p.weight) ** 2, 0)
+    })
+    const mean = folds.reduce((s, v) => s + v, 0) / folds.length
+    const variance = folds.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, folds.length - 1)
+    return { terms, mean, standardError: Math.sqrt(variance / folds.length) }
+  })
+  const best = scored.reduce((a, b) => (b.mean < a.mean ? b : a))
+  // Relative margin on top: with exact data every adequate prefix leaves ~0, and the simplest wins.
+  return scored.find((c) => c.mean <= best.mean + best.standardError + 1e-9 * best.mean + 1e-12)!.terms
 }
 
 /** Fits every stage the runs measured. All runs must be at one GPU count (the caller picks it). */
@@ -238,6 +239,35 @@ export function fitErrorComponents(points: readonly { seconds: number; error: nu
   return { absoluteSeconds: best.absoluteSeconds, relative: best.relative }
 }
 
+/** What a sample's frames look like to the embedding stages: ESM-2 FLOPs per frame, and frames per input sequence. */
+function shapeOf(run: CalibrationRun): [number, number] {
+  const protein = run.work.PROTEIN_FEATURES
+  const inputs = run.work.START_UP.records
+  return [protein.records > 0 ? protein.flops / protein.records : 0, inputs > 0 ? protein.records / inputs : 0]
+}
+
+/** Relative closeness under which two samples count as one shape (length profile), on both coordinates. */
+export const SAME_SHAPE_WITHIN = 0.15
+
+/** Samples grouped by shape (single linkage on shapeOf within SAME_SHAPE_WITHIN): sample → group number. */
+export function shapeGroups(runs: readonly CalibrationRun[]): Map<string, number> {
+  const first = new Map<string, CalibrationRun>()
+  for (const run of runs) if (!first.has(run.sample)) first.set(run.sample, run)
+  const names = [...first.keys()]
+  const group = new Map(names.map((n, i) => [n, i]))
+  const close = (a: number, b: number): boolean => Math.abs(a - b) <= SAME_SHAPE_WITHIN * Math.max(Math.abs(a), Math.abs(b), 1e-30)
+  for (const a of names) {
+    for (const b of names) {
+      const [fa, ra] = shapeOf(first.get(a)!)
+      const [fb, rb] = shapeOf(first.get(b)!)
+      if (a === b || !close(fa, fb) || !close(ra, rb)) continue
+      const [keep, drop] = [Math.min(group.get(a)!, group.get(b)!), Math.max(group.get(a)!, group.get(b)!)]
+      for (const [n, g] of group) if (g === drop) group.set(n, keep)
+    }
+  }
+  return group
+}
+
 /**
  * How far the model can be trusted on a sample it was not fitted to: leave-one-out errors of the calibration samples
  * (each projected from the others: honest about extrapolation, pessimistic with few samples), split into a fixed and
@@ -253,9 +283,14 @@ export function fitErrorModel(runs: readonly CalibrationRun[]): ErrorModel {
     const relative = Math.max(SINGLE_RUN_HALF_WIDTH, 2 * (repeatSpread ?? 0)) / 2
     return { absoluteSeconds: 0, relative, basis: `prior for a model fitted to one sample (no residuals); ${repeatText}`, leaveOneOut: [], repeatSpread }
   }
+  const shapes = shapeGroups(runs)
   const leaveOneOut = samples.map((sample): LeaveOneOut => {
     const held = runs.filter((r) => r.sample === sample)
-    const model = fitCostModel(runs.filter((r) => r.sample !== sample))
+    // Out with it goes every sample of its shape: what is projected later is a sample of another shape, and the
+    // interval must say how well shapes transfer, not how well a third 500 bp sample follows two others.
+    const shape = shapes.get(sample)
+    const others = runs.filter((r) => shapes.get(r.sample) !== shape)
+    const model = fitCostModel(others.length > 0 && new Set(others.map((r) => r.sample)).size >= 2 ? others : runs.filter((r) => r.sample !== sample))
     const projected = median(held.map((r) => predictWall(model, r.work)))
     const measured = median(held.map((r) => r.wallSeconds))
     return { sample, projectedSeconds: projected, measuredSeconds: measured, errorFraction: (projected - measured) / measured }
@@ -265,7 +300,7 @@ export function fitErrorModel(runs: readonly CalibrationRun[]): ErrorModel {
   return {
     absoluteSeconds: split.absoluteSeconds,
     relative,
-    basis: `2·√(a² + (b·t)²) with a = ${split.absoluteSeconds.toFixed(2)} s, b = ${(100 * split.relative).toFixed(1)} %: the leave-one-out errors of ${samples.length} calibration samples (${leaveOneOut.map((e) => `${(100 * e.errorFraction).toFixed(1)} %`).join(', ')}) split by maximum likelihood into a fixed and a proportional part; ${repeatText}`,
+    basis: `2·√(a² + (b·t)²) with a = ${split.absoluteSeconds.toFixed(2)} s, b = ${(100 * split.relative).toFixed(1)} %: the leave-one-shape-out errors of ${samples.length} calibration samples in ${new Set(shapes.values()).size} shapes (${leaveOneOut.map((e) => `${(100 * e.errorFraction).toFixed(1)} %`).join(', ')}) split by maximum likelihood into a fixed and a proportional part; ${repeatText}`,
     leaveOneOut,
     repeatSpread,
   }
