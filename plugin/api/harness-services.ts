@@ -89,7 +89,7 @@ export class HarnessServices {
   }
 
   python(): Promise<PythonInfo> {
-    this.pythonInfo ??= sessionCached(this.sessionCache, this.sessionId, 'python', PythonInfoSchema, () => locatePython(this.config)).then((c) => c.value)
+    this.pythonInfo ??= sessionCached(this.sessionCache, this.sessionId, 'python', PythonInfoSchema, () => locatePython(this.config, process.env, resolve(this.config.runsDir))).then((c) => c.value)
     return this.pythonInfo
   }
 

@@ -1,7 +1,10 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { captureEnvironment } from './capture-environment.ts'
 import { detectGpus, parseCudaDriverVersion, parseGpuInventory } from './detect-gpus.ts'
-import { firstPythonWithTorch, locatePython, PythonNotFoundError, pythonCandidates } from './locate-python.ts'
+import { firstPythonWithTorch, locatePython, probePython, PythonNotFoundError, pythonCandidates } from './locate-python.ts'
 
 describe('locatePython', () => {
   it('searches PATH and Debian\'s Python when none is named, and drops duplicates', () => {
@@ -24,6 +27,21 @@ describe('locatePython', () => {
     expect(info.deviceCount).toBeGreaterThanOrEqual(0)
     // Cached: the same promise comes back without probing again.
     expect(locatePython(undefined, {})).toBe(locatePython(undefined, {}))
+  })
+
+  it('keeps a probe on disk under the Python\'s identity and reads it instead of importing torch again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'python-probe-'))
+    const first = await probePython('/usr/bin/python3', dir)
+    expect(typeof first).not.toBe('string')
+    const files = await readdir(dir)
+    expect(files).toHaveLength(1)
+    // What the second call returns comes from the file: mark it, and the mark comes back (no import happened).
+    const file = join(dir, files[0]!)
+    await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), torch: 'from-the-identity-cache' }))
+    expect(await probePython('/usr/bin/python3', dir)).toMatchObject({ torch: 'from-the-identity-cache' })
+    // A candidate that fails is never cached.
+    expect(await probePython('/bin/false', dir)).toMatch(/^exit 1/)
+    expect(await readdir(dir)).toHaveLength(1)
   })
 
   it('lists every attempt and the exact fix when none qualifies', async () => {
