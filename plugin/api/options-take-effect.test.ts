@@ -43,7 +43,8 @@ describe('every option takes effect', () => {
     // A stand-in that answers the locator's probe as a Python with torch would, under a name no real Python has.
     await writeFile(fake, `#!/bin/sh\necho '${JSON.stringify({ ...PY, executable: fake })}'\n`)
     await chmod(fake, 0o755)
-    expect((await services({ python: fake }).python()).executable).toBe(fake)
+    // Its own runsDir: the session and probe caches of other runs must not answer for it.
+    expect((await services({ python: fake, runsDir: join(dir, 'runs') }).python()).executable).toBe(fake)
   })
 
   it('gpus: the listed GPUs, without asking nvidia-smi; auto asks it', async () => {
