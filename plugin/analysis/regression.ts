@@ -50,30 +50,22 @@ export interface TimeChange {
  * rejects and the bootstrap interval of the median ratio lies above 1 + 10 % (below 1 − 5 % for an improvement).
  * Spread bound: the change of medians, less both ranges, still exceeds the rule.
  */
-function beyondRule(direction: 'regression' | 'improvement', base: number, significance: Exclude<SignificanceResult, { testable: false }>, hostDrift: number): boolean {
+function beyondRule(direction: 'regression' | 'improvement', base: number, significance: Exclude<SignificanceResult, { testable: false }>): boolean {
   if (!significance.significant) return false
-  // A host that was slower on the new side (its speed probe, host-probe.ts) explains that much slowdown; a faster one
-  // that much speed-up. Only ever in the direction that makes a verdict harder to reach.
-  const slower = (1 + REGRESSION_RULES.slowerFraction) * Math.max(1, hostDrift)
-  const faster = (1 - REGRESSION_RULES.fasterFraction) * Math.min(1, hostDrift)
+  const slower = 1 + REGRESSION_RULES.slowerFraction
+  const faster = 1 - REGRESSION_RULES.fasterFraction
   if (significance.method === 'rank-test') return direction === 'regression' ? significance.bootstrap.low > slower : significance.bootstrap.high < faster
-  // The change of medians less both ranges, as a ratio to the base (the direction is the rule's).
   const { difference, bound } = significance.spread
-  const beyond = (difference - bound) / base
-  return direction === 'regression' ? 1 + beyond > slower : 1 - beyond < faster
+  return (difference - bound) / base > (direction === 'regression' ? REGRESSION_RULES.slowerFraction : REGRESSION_RULES.fasterFraction)
 }
 
-function gated(direction: 'regression' | 'improvement', base: number, significance: SignificanceResult, hostDrift: number): ChangeVerdict {
+function gated(direction: 'regression' | 'improvement', base: number, significance: SignificanceResult): ChangeVerdict {
   if (!significance.testable) return 'untestable'
-  return beyondRule(direction, base, significance, hostDrift) ? direction : 'within-noise'
+  return beyondRule(direction, base, significance) ? direction : 'within-noise'
 }
 
-/**
- * Compares repeated timings (seconds); the verdict uses the total-time rule, the floors and the noise. `hostDrift` is
- * how much slower the host ran on the new side (ratio of its speed probes, 1 when unknown): a slowdown must exceed
- * the rule on top of it.
- */
-export function compareTimes(base: readonly number[], next: readonly number[], rules: NoiseRules = DEFAULT_NOISE_RULES, hostDrift = 1): TimeChange {
+/** Compares repeated timings (seconds); the verdict uses the total-time rule, the floors and the noise. */
+export function compareTimes(base: readonly number[], next: readonly number[], rules: NoiseRules = DEFAULT_NOISE_RULES): TimeChange {
   if (base.length === 0 || next.length === 0) throw new Error(`compareTimes: both sides need timings (got ${base.length} and ${next.length})`)
   const b = median(base)
   const n = median(next)
@@ -83,17 +75,9 @@ export function compareTimes(base: readonly number[], next: readonly number[], r
   const pastRule = change > REGRESSION_RULES.slowerFraction || (b === 0 && n > 0) ? 'regression' : change <= -REGRESSION_RULES.fasterFraction ? 'improvement' : null
   if (pastRule !== null) {
     const belowFloor = Math.max(b, n) < rules.minSeconds || Math.abs(n - b) < rules.minChangeSeconds
-    verdict = belowFloor ? 'below-floor' : gated(pastRule, b, significance, hostDrift)
+    verdict = belowFloor ? 'below-floor' : gated(pastRule, b, significance)
   }
   return { base: b, next: n, change, significance, verdict }
-}
-
-/**
- * How much slower the host ran for the new side's runs than for the base's: the ratio of the median speed probes
- * (seconds of plugin/metrics/host-probe.ts's fixed workload); 1 when either side has none (reports from before it).
- */
-export function hostDrift(baseProbes: readonly number[], nextProbes: readonly number[]): number {
-  return baseProbes.length === 0 || nextProbes.length === 0 ? 1 : median(nextProbes) / median(baseProbes)
 }
 
 /** 1-GPU and N-GPU wall times of one side, for a speedup with its noise. */

@@ -7,7 +7,6 @@ import type { ProjectionCheck } from '../model/projection-check.ts'
 import type { RunResult } from '../model/run-result.ts'
 import type { Warning } from '../model/thresholds.ts'
 import type { Comparison } from '../model/validation.ts'
-import { probeHostSeconds } from '../metrics/host-probe.ts'
 import { runPipeline, type RunRequest } from '../pipeline/index.ts'
 import { loadManifestLike } from '../report/load-manifest.ts'
 import type { EvaluatedCase } from '../report/schema.ts'
@@ -176,18 +175,16 @@ export class CaseSession {
       keepIntermediate: run.keepIntermediate ?? true,
       extraArgs: run.extraArgs ?? [],
     }
-    const probeBefore = probeHostSeconds()
     const callStart = performance.now()
     const cpuBefore = process.cpuUsage()
     const measured = await runPipeline(target.target, request, this.services.runOptions(python, environment, group))
     const cpu = process.cpuUsage(cpuBefore)
-    const hostProbeSeconds = (probeBefore + probeHostSeconds()) / 2
     this.inRunCpuSeconds += (cpu.user + cpu.system) / 1e6
     // runPipeline's time beyond the process's own wall: run folder, sampler start/stop, reading state, log and telemetry.
     this.spans.add('run: harness around the pipeline process', since(callStart) - measured.wallSeconds)
     const warmup = run.warmupIf?.(measured.wallSeconds) ?? false
     const hostLoad = loadavg()[0] ?? null
-    return { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration), warmup, hostLoad, hostProbeSeconds }
+    return { ...measured, calibration, efficiency: runEfficiency(measured, target.shapes, calibration), warmup, hostLoad }
   }
 
   /** Runs the pipeline once; a run that did not succeed is a harness failure, never a warning. */

@@ -128,10 +128,5 @@ export const RunResultSchema = z.object({
   warmup: z.boolean().default(false),
   /** The host's 1-minute load average when the run ended (os.loadavg): above the CPU count, timings carry contention. */
   hostLoad: z.number().nonnegative().nullable().default(null),
-  /**
-   * Seconds a fixed integer workload took in the harness's process around the run (mean of one probe before, one
-   * after: plugin/metrics/host-probe.ts): how fast the host was. A comparison allows for a slower host by this ratio.
-   */
-  hostProbeSeconds: z.number().positive().nullable().default(null),
 })
 export type RunResult = z.infer<typeof RunResultSchema>

@@ -9,7 +9,6 @@ import {
   compareMemory,
   compareSpeedupRuns,
   compareTimes,
-  hostDrift,
   compareUtilisation,
   DEFAULT_NOISE_RULES,
   type ChangeVerdict,
@@ -88,19 +87,8 @@ function okRuns(c: ReportCase, gpus: number): RunResult[] {
   return c.runs.filter((r) => r.outcome === 'succeeded' && !r.warmup && r.gpuCount === gpus)
 }
 
-function timeRow(caseId: string, gpus: number, metric: string, t: TimeChange, counts: boolean, runs: string, hostDrift = 1): MetricRow {
-  // Said only where it mattered to the verdict's threshold: a host more than 2 % slower (or faster) on the new side.
-  const drift = Math.abs(hostDrift - 1) > 0.02 ? `; host ${hostDrift > 1 ? `${percent(hostDrift - 1, 0)} slower` : `${percent(1 - hostDrift, 0)} faster`} on the new side by its speed probe, allowed for` : ''
-  return { caseId, gpus, metric, base: t.base, next: t.next, change: signedPercent(t.change), significance: `${significanceText(t.significance, runs)}${drift}`, verdict: t.verdict, counts }
-}
-
-function probes(runs: readonly RunResult[]): number[] {
-  return runs.flatMap((r) => (r.hostProbeSeconds === null ? [] : [r.hostProbeSeconds]))
-}
-
-/** The host drift between exactly the runs compared (analysis/regression.ts hostDrift). */
-function runsDrift(base: readonly RunResult[], next: readonly RunResult[]): number {
-  return hostDrift(probes(base), probes(next))
+function timeRow(caseId: string, gpus: number, metric: string, t: TimeChange, counts: boolean, runs: string): MetricRow {
+  return { caseId, gpus, metric, base: t.base, next: t.next, change: signedPercent(t.change), significance: significanceText(t.significance, runs), verdict: t.verdict, counts }
 }
 
 function speedupRow(caseId: string, gpus: number, v: SpeedupChange): MetricRow {
@@ -129,8 +117,7 @@ function compareCase(base: ReportCase, next: ReportCase, noise: NoiseRules): Met
     const b = okRuns(base, gpus)
     const n = okRuns(next, gpus)
     const runs = `${b.length} vs ${n.length}`
-    const drift = runsDrift(b, n)
-    rows.push(timeRow(base.id, gpus, 'total wall time (s)', compareTimes(wall(b), wall(n), noise, drift), true, runs, drift))
+    rows.push(timeRow(base.id, gpus, 'total wall time (s)', compareTimes(wall(b), wall(n), noise), true, runs))
     const bp = base.analysis.scaling?.points.find((p) => p.gpus === gpus)
     const np = next.analysis.scaling?.points.find((p) => p.gpus === gpus)
     const b1 = okRuns(base, 1)
@@ -150,7 +137,7 @@ function compareCase(base: ReportCase, next: ReportCase, noise: NoiseRules): Met
       const bs = stageSeconds(b, stage)
       const ns = stageSeconds(n, stage)
       if (bs.length === 0 || ns.length === 0) continue
-      rows.push(timeRow(base.id, gpus, `stage ${STAGE_TITLES[stage]} (s)`, compareTimes(bs, ns, noise, drift), false, `${bs.length} vs ${ns.length}`, drift))
+      rows.push(timeRow(base.id, gpus, `stage ${STAGE_TITLES[stage]} (s)`, compareTimes(bs, ns, noise), false, `${bs.length} vs ${ns.length}`))
     }
   }
   return rows
@@ -205,16 +192,6 @@ function busyMachine(side: string, report: Report): string | null {
   return typical > cpus ? `the ${side} report ran on a busy machine (median 1-min load ${typical.toFixed(1)} on ${cpus} CPUs): its timings carry other processes' contention` : null
 }
 
-/** The whole reports' host speed apart by more than 10 %: named with its figure (each row allows for its own runs'). */
-function hostSpeedDifference(base: Report, next: Report): string | null {
-  const all = (r: Report): RunResult[] => r.cases.flatMap((c) => c.runs).filter((x) => !x.warmup)
-  const b = probes(all(base))
-  const n = probes(all(next))
-  const ratio = hostDrift(b, n)
-  if (Math.abs(ratio - 1) <= 0.1) return null
-  return `the host ran ${ratio > 1 ? `${percent(ratio - 1, 0)} slower` : `${percent(1 - ratio, 0)} faster`} for the new report than for the base by the harness's speed probe (median of ${n.length} and ${b.length} runs): each row's verdict allows for the drift of its own runs, and a change within it is not a regression`
-}
-
 export function compareReports(base: Report, next: Report, options: CompareOptions = {}): ReportComparison {
   const noise = options.noise ?? DEFAULT_NOISE_RULES
   const allowIncomplete = options.allowIncomplete ?? false
@@ -243,7 +220,7 @@ export function compareReports(base: Report, next: Report, options: CompareOptio
   })
   const counted = rows.filter((r) => r.counts)
   const regressions = counted.filter((r) => r.verdict === 'regression').length
-  const environmentWarnings = [...environmentDifferences(base, next), ...[busyMachine('base', base), busyMachine('new', next), hostSpeedDifference(base, next)].filter((w): w is string => w !== null)]
+  const environmentWarnings = [...environmentDifferences(base, next), ...[busyMachine('base', base), busyMachine('new', next)].filter((w): w is string => w !== null)]
   const blocked = affected.size > 0 && !allowIncomplete
   return {
     base: { suite: base.suite, createdAt: base.createdAt, complete: base.complete },
