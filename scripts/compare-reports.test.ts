@@ -38,6 +38,23 @@ describe('scripts/compare-reports.ts', () => {
     expect(regressed.exitCode).toBe(1)
     expect(JSON.parse(regressed.stdout)).toMatchObject({ exitCode: 1 })
   })
+  it('pools several reports a side (--base … --new …): a session that drifted on one side is noise, not a regression', async () => {
+    const f = await files()
+    // Sessions made alternately, A B A B: the second A session ran on a host 50 % slower (as measured here).
+    const dir = await mkdtemp(join(tmpdir(), 'compare-pool-'))
+    const drifted = join(dir, 'drifted.json')
+    await writeFile(drifted, JSON.stringify(buildTestReport([buildScalingCase({ gpuCounts: [1, 2], repeats: 5, slowdown: 1.5 })])))
+    // Alone, the drifted session against a plain one reads as a regression …
+    expect((await run([f.base, drifted])).exitCode).toBe(1)
+    // … pooled with the plain sessions of its side it is spread, compared with the other side's plain sessions.
+    const pooled = await run(['--base', f.base, '--base', drifted, '--new', f.base, '--new', f.base, '--json'])
+    expect(pooled.exitCode).toBe(0)
+    const rows = (JSON.parse(pooled.stdout) as { rows: { metric: string; gpus: number; significance: string }[] }).rows
+    expect(rows.find((r) => r.metric === 'total wall time (s)' && r.gpus === 1)?.significance).toMatch(/\(10 vs 10 runs:/)
+    // A real slowdown on every candidate session is still found.
+    expect((await run(['--base', f.base, '--base', f.base, '--new', f.slower, '--new', f.slower])).exitCode).toBe(1)
+    expect((await run([f.base, '--new', f.slower])).stderr).toMatch(/give either two report files or --base\/--new, not both/)
+  })
   it('exits 2 on an incomplete report with the reason, unless --allow-incomplete', async () => {
     const f = await files()
     const blocked = await run([f.base, f.interrupted])

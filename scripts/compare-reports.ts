@@ -1,6 +1,8 @@
 /**
  * npx tsx scripts/compare-reports.ts BASE.json NEW.json [--json] [--allow-incomplete]
  *   [--min-seconds 0.5] [--min-change-seconds 0.2] [--alpha 0.05]
+ * npx tsx scripts/compare-reports.ts --base A1.json --base A2.json … --new B1.json --new B2.json … [options]
+ *   several reports a side (sessions made alternately, A B A B …): their runs pooled per case (plugin/report/pool-reports.ts)
  * Exit 0: no regression · 1: regression · 2: error, nothing comparable, or inputs that cannot be compared honestly
  * (an incomplete report, failed cases, a case on one side only) unless --allow-incomplete.
  */
@@ -8,9 +10,10 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { DEFAULT_NOISE_RULES, type NoiseRules } from '../plugin/analysis/regression.ts'
 import { compareReports, formatComparisonMarkdown } from '../plugin/report/compare-reports.ts'
+import { poolReports } from '../plugin/report/pool-reports.ts'
 import { parseReport, type Report } from '../plugin/report/schema.ts'
 
-const USAGE = 'usage: compare-reports BASE.json NEW.json [--json] [--allow-incomplete] [--min-seconds S] [--min-change-seconds S] [--alpha A]'
+const USAGE = 'usage: compare-reports BASE.json NEW.json | --base A.json [--base …] --new B.json [--new …]  [--json] [--allow-incomplete] [--min-seconds S] [--min-change-seconds S] [--alpha A]'
 
 async function load(path: string): Promise<Report> {
   let text: string
@@ -36,7 +39,8 @@ function number(name: string, text: string | undefined, fallback: number, max = 
 }
 
 interface Command {
-  files: string[]
+  base: string[]
+  next: string[]
   json: boolean
   allowIncomplete: boolean
   noise: NoiseRules
@@ -52,11 +56,17 @@ function parse(argv: readonly string[]): Command {
       'min-seconds': { type: 'string' },
       'min-change-seconds': { type: 'string' },
       alpha: { type: 'string' },
+      base: { type: 'string', multiple: true },
+      new: { type: 'string', multiple: true },
     },
   })
-  if (positionals.length !== 2) throw new Error(`expected two report files, got ${positionals.length}`)
+  const sides = values.base !== undefined || values.new !== undefined
+  if (sides && positionals.length > 0) throw new Error(`give either two report files or --base/--new, not both (got ${positionals.join(', ')} as well)`)
+  if (sides && (values.base === undefined || values.new === undefined)) throw new Error('--base and --new each need at least one report')
+  if (!sides && positionals.length !== 2) throw new Error(`expected two report files, got ${positionals.length}`)
   return {
-    files: positionals,
+    base: sides ? values.base! : [positionals[0]!],
+    next: sides ? values.new! : [positionals[1]!],
     json: values.json,
     allowIncomplete: values['allow-incomplete'],
     noise: {
@@ -76,7 +86,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2
   }
   try {
-    const [base, next] = await Promise.all(command.files.map(load))
+    const [base, next] = await Promise.all([command.base, command.next].map(async (files) => poolReports(await Promise.all(files.map(load)))))
     const comparison = compareReports(base as Report, next as Report, { allowIncomplete: command.allowIncomplete, noise: command.noise })
     process.stdout.write(command.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparisonMarkdown(comparison))
     if (comparison.exitCode === 2) {
