@@ -1,6 +1,6 @@
 /**
  * npx tsx scripts/aa-check.ts [--reports 5] [--bench benches/stage-throughput.bench.ts] [--ab="--inject slow:1.3"]
- *   [--out .runs/aa-check] [--reuse]
+ *   [--out .runs/aa-check] [--reuse] [--interleaved]
  *
  * Does compare-reports cry wolf? Runs the bench file N times on this commit with default settings (N reports),
  * compares every pair (N = 5 gives 10 A/A comparisons), and, with --ab, one more report with the given pipeline
@@ -8,6 +8,9 @@
  * it, as a CI job would: base, then candidate), and for information against every other plain report. Prints one row per
  * comparison and writes <out>/aa-check.json. Exit 0 when every A/A comparison exits 0 (and the A/B one exits 1);
  * 1 otherwise. --reuse compares the reports already in <out> without running anything.
+ * --interleaved: N + 1 pairs of sessions made alternately (A, B, A, B …), and N comparisons, each of two consecutive
+ * A sessions pooled against the two B sessions made between and after them (compare-reports --base --base --new --new):
+ * the way to compare on a host whose speed drifts between sessions.
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -15,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { execa } from 'execa'
 import { fixed } from '../plugin/analysis/format-numbers.ts'
 import { compareReports, type ReportComparison } from '../plugin/report/compare-reports.ts'
+import { poolReports } from '../plugin/report/pool-reports.ts'
 import { parseReport, type Report } from '../plugin/report/schema.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -25,6 +29,7 @@ interface Options {
   ab: string | null
   out: string
   reuse: boolean
+  interleaved: boolean
 }
 
 function parse(argv: string[]): Options {
@@ -36,11 +41,12 @@ function parse(argv: string[]): Options {
       ab: { type: 'string' },
       out: { type: 'string', default: '.runs/aa-check' },
       reuse: { type: 'boolean', default: false },
+      interleaved: { type: 'boolean', default: false },
     },
   })
   const reports = Number(values.reports)
   if (!Number.isInteger(reports) || reports < 2) throw new Error(`--reports needs an integer ≥ 2, got "${values.reports}"`)
-  return { reports, bench: values.bench, ab: values.ab ?? null, out: resolve(ROOT, values.out), reuse: values.reuse }
+  return { reports, bench: values.bench, ab: values.ab ?? null, out: resolve(ROOT, values.out), reuse: values.reuse, interleaved: values.interleaved }
 }
 
 /** One `vitest bench --run` of the bench file; its latest.json is kept as `<out>/<name>.json`. */
@@ -79,9 +85,36 @@ function row(pair: string, c: ReportComparison): Row {
   return { pair, exitCode: c.exitCode, regressions: c.regressions, totals: totals || c.inputProblems.join('; ') }
 }
 
+/** --interleaved: sessions A1 B1 A2 B2 …; comparison i pools A_i, A_{i+1} against B_i, B_{i+1}. */
+async function interleaved(options: Options): Promise<number> {
+  const pairs = options.reports + 1
+  const names = Array.from({ length: pairs }, (_, i) => [`a-${i + 1}`, `b-${i + 1}`] as const)
+  if (!options.reuse) {
+    for (const pair of names) {
+      for (const name of pair) {
+        process.stdout.write(`running ${options.bench} → ${name} … `)
+        process.stdout.write(`${fixed((await benchReport(options, name, null)).seconds, 1)} s\n`)
+      }
+    }
+  }
+  const reports = await Promise.all(names.map(async ([a, b]) => [await load(join(options.out, `${a}.json`)), await load(join(options.out, `${b}.json`))] as const))
+  const rows: Row[] = []
+  for (let i = 0; i + 1 < reports.length; i++) {
+    const base = poolReports([reports[i]![0], reports[i + 1]![0]])
+    const next = poolReports([reports[i]![1], reports[i + 1]![1]])
+    rows.push(row(`a-${i + 1}+a-${i + 2} vs b-${i + 1}+b-${i + 2}`, compareReports(base, next)))
+  }
+  for (const r of rows) process.stdout.write(`${r.pair}: exit ${r.exitCode}, ${r.regressions} regression(s) · ${r.totals}\n`)
+  const falseAlarms = rows.filter((r) => r.exitCode !== 0).length
+  process.stdout.write(`\ninterleaved A/A: ${rows.length} pooled comparisons, ${rows.reduce((t, r) => t + r.regressions, 0)} regression(s), ${falseAlarms} with exit ≠ 0\n`)
+  await writeFile(join(options.out, 'aa-check.json'), `${JSON.stringify({ bench: options.bench, interleaved: true, pairs, aa: rows }, null, 2)}\n`)
+  return falseAlarms === 0 ? 0 : 1
+}
+
 async function main(): Promise<number> {
   const options = parse(process.argv.slice(2))
   await mkdir(options.out, { recursive: true })
+  if (options.interleaved) return interleaved(options)
   const names = Array.from({ length: options.reports }, (_, i) => `aa-${i + 1}`)
   const seconds: Record<string, number> = {}
   if (!options.reuse) {
