@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fitCostModel, fitErrorComponents, fitUncertainty, MIN_HALF_WIDTH, shapeGroups, predictWall, SINGLE_RUN_HALF_WIDTH, uncertaintyAt, verdict, type CalibrationRun, type CostTerm } from './cost-model.ts'
+import { fitCostModel, fitErrorComponents, fitErrorModel, MIN_HALF_WIDTH, shapeGroups, predictWall, SINGLE_RUN_HALF_WIDTH, uncertaintyAt, verdict, type CalibrationRun, type CostTerm } from './cost-model.ts'
 import { stageWork, targetModel, uniformTokens, type CostStage, type SampleWork } from './sample-work.ts'
 
 const gpuReference = targetModel({ target: { kind: 'reference', name: 'virnucpro_ref', version: null }, mode: 'optimised', device: 'cuda', command: [] })
@@ -54,7 +54,7 @@ describe('fitCostModel', () => {
     const runs = SAMPLES.map(measured)
     const unseen = measured(sample('huge', 100_000, 95_000, 166))
     expect(predictWall(fitCostModel(runs), unseen.work) / unseen.wallSeconds).toBeCloseTo(1, 4)
-    const uncertainty = fitUncertainty(runs, unseen.wallSeconds)
+    const uncertainty = uncertaintyAt(fitErrorModel(runs), unseen.wallSeconds)
     expect(uncertainty.halfWidth).toBe(MIN_HALF_WIDTH)
     for (const e of uncertainty.leaveOneOut) expect(Math.abs(e.errorFraction)).toBeLessThan(1e-3)
   })
@@ -65,13 +65,13 @@ describe('fitCostModel', () => {
   it('with one sample reproduces that sample and states the prior interval', () => {
     const one = [measured(SAMPLES[3]!)]
     expect(predictWall(fitCostModel(one), one[0]!.work)).toBeCloseTo(one[0]!.wallSeconds, 9)
-    const uncertainty = fitUncertainty(one, one[0]!.wallSeconds)
+    const uncertainty = uncertaintyAt(fitErrorModel(one), one[0]!.wallSeconds)
     expect(uncertainty.halfWidth).toBe(SINGLE_RUN_HALF_WIDTH)
     expect(uncertainty.basis).toMatch(/prior for a model fitted to one sample/)
   })
   it('widens the interval by the spread of repeats', () => {
     const runs = SAMPLES.map(measured).map((r) => ({ ...r, repeats: { n: 3, min: r.wallSeconds * 0.95, max: r.wallSeconds * 1.05 } }))
-    expect(fitUncertainty(runs, 100).halfWidth).toBeCloseTo(2 * 0.05, 3)
+    expect(uncertaintyAt(fitErrorModel(runs), 100).halfWidth).toBeCloseTo(2 * 0.05, 3)
   })
 })
 

@@ -11,6 +11,7 @@
  * "time ∝ the stage's main unit of work, plus the measured load and start-up".
  */
 import { nnls } from './nnls.ts'
+import { median } from './statistics.ts'
 import type { CostStage, StageWork } from './sample-work.ts'
 
 export const COST_TERMS = ['fixed', 'records', 'flops', 'batches'] as const
@@ -123,9 +124,10 @@ function solve(terms: readonly CostTerm[], points: readonly StagePoint[]): Recor
  * Friedman, ESL §7.10): the fewest terms whose mean error is within one standard error of the best prefix's. A term
  * that one sample alone carries (a per-record slope that only the one short-read sample pins) fits that sample and
  * predicts the others badly when it is left out: cross-validation drops it, where "k − 1 terms for k samples" would
- * keep it (issue 15: 23,840 lambda frames × 1.3 ms of such a slope put 30 s of ESM-2 time that was not there). Plain
- * "least error" is not enough with a handful of samples: on the H200 sweep of 2026-12-01 it took an extra rate for
- * mixed-length batches that one 2 s stage set, and the sample it then left out was projected +56 %.
+ * keep it (issue 15: 23,840 lambda frames × 1.3 ms of such a slope put 30 s of ESM-2 time that was not there). The
+ * 1-SE margin is a guard for a handful of samples, where least error alone chases noise: with an extra rate for
+ * mixed-length batches offered (no longer), one 2 s stage set it and a left-out sample's ESM-2 stage was projected
+ * +56 %. With the terms kept now the four H200 captures' held-out projections move by under 1 point either way.
  */
 function selectTerms(allowed: readonly CostTerm[], points: readonly StagePoint[]): readonly CostTerm[] {
   const samples = [...new Set(points.map((p) => p.sample))]
@@ -213,12 +215,6 @@ export interface Uncertainty extends ErrorModel {
   halfWidth: number
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
 /**
  * Maximum-likelihood split of errors e_i at times t_i into e ~ N(0, a² + (b·t)²), by a search over log-spaced a and b
  * (two parameters, a handful of points: a grid is exact enough and cannot diverge).
@@ -251,20 +247,21 @@ export const SAME_SHAPE_WITHIN = 0.15
 
 /** Samples grouped by shape (single linkage on shapeOf within SAME_SHAPE_WITHIN): sample → group number. */
 export function shapeGroups(runs: readonly CalibrationRun[]): Map<string, number> {
-  const first = new Map<string, CalibrationRun>()
-  for (const run of runs) if (!first.has(run.sample)) first.set(run.sample, run)
-  const names = [...first.keys()]
+  const shapes = new Map<string, [number, number]>()
+  for (const run of runs) if (!shapes.has(run.sample)) shapes.set(run.sample, shapeOf(run))
+  const names = [...shapes.keys()]
   const group = new Map(names.map((n, i) => [n, i]))
   const close = (a: number, b: number): boolean => Math.abs(a - b) <= SAME_SHAPE_WITHIN * Math.max(Math.abs(a), Math.abs(b), 1e-30)
-  for (const a of names) {
-    for (const b of names) {
-      const [fa, ra] = shapeOf(first.get(a)!)
-      const [fb, rb] = shapeOf(first.get(b)!)
-      if (a === b || !close(fa, fb) || !close(ra, rb)) continue
-      const [keep, drop] = [Math.min(group.get(a)!, group.get(b)!), Math.max(group.get(a)!, group.get(b)!)]
+  names.forEach((a, i) => {
+    for (const b of names.slice(i + 1)) {
+      const [fa, ra] = shapes.get(a)!
+      const [fb, rb] = shapes.get(b)!
+      if (!close(fa, fb) || !close(ra, rb)) continue
+      // Single linkage: merge b's group into a's.
+      const [keep, drop] = [group.get(a)!, group.get(b)!]
       for (const [n, g] of group) if (g === drop) group.set(n, keep)
     }
-  }
+  })
   return group
 }
 
@@ -289,8 +286,9 @@ export function fitErrorModel(runs: readonly CalibrationRun[]): ErrorModel {
     // Out with it goes every sample of its shape: what is projected later is a sample of another shape, and the
     // interval must say how well shapes transfer, not how well a third 500 bp sample follows two others.
     const shape = shapes.get(sample)
+    // With fewer than two samples of other shapes that would be a one-sample prior: then leave the sample alone out.
     const others = runs.filter((r) => shapes.get(r.sample) !== shape)
-    const model = fitCostModel(others.length > 0 && new Set(others.map((r) => r.sample)).size >= 2 ? others : runs.filter((r) => r.sample !== sample))
+    const model = fitCostModel(distinctSamples(others).length >= 2 ? others : runs.filter((r) => r.sample !== sample))
     const projected = median(held.map((r) => predictWall(model, r.work)))
     const measured = median(held.map((r) => r.wallSeconds))
     return { sample, projectedSeconds: projected, measuredSeconds: measured, errorFraction: (projected - measured) / measured }
@@ -311,11 +309,6 @@ export function uncertaintyAt(model: ErrorModel, seconds: number): Uncertainty {
   const spread = 2 * Math.sqrt(model.absoluteSeconds ** 2 + (model.relative * seconds) ** 2)
   const halfWidth = Math.max(MIN_HALF_WIDTH, seconds > 0 ? spread / seconds : MIN_HALF_WIDTH)
   return { ...model, halfWidth, basis: `±${(100 * halfWidth).toFixed(1)} % at this time${halfWidth === MIN_HALF_WIDTH ? ' (the floor)' : ''} = ${model.basis}` }
-}
-
-/** The error model at one time: fitErrorModel then uncertaintyAt. */
-export function fitUncertainty(runs: readonly CalibrationRun[], seconds: number): Uncertainty {
-  return uncertaintyAt(fitErrorModel(runs), seconds)
 }
 
 export type Verdict = 'within target' | 'over target' | 'undecided'

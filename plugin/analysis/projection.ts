@@ -8,7 +8,7 @@ import type { RunResult, StageTiming } from '../model/run-result.ts'
 import type { Thresholds } from '../model/thresholds.ts'
 import type { WorkProfile } from '../model/work-profile.ts'
 import { amdahlSpeedup, fitAmdahl } from './amdahl.ts'
-import { fitCostModel, fitErrorModel, predictStages, uncertaintyAt, verdict, type CalibrationRun, type CostModel, type StageTime } from './cost-model.ts'
+import { COST_TERMS, fitCostModel, fitErrorModel, predictStages, uncertaintyAt, verdict, type CalibrationRun, type CostModel, type StageTime } from './cost-model.ts'
 import { tokensPerSequence } from './flops.ts'
 import {
   EMBEDDING_COST_STAGES,
@@ -208,7 +208,8 @@ export interface ProjectionOutcome {
 
 /** Work that grows with the sample (fixed costs and model loads left out), in the model's seconds. */
 function workSeconds(model: CostModel, work: Record<CostStage, StageWork>): number {
-  return predictStages(model, work).reduce((s, p, i) => s + p.seconds - p.loadSeconds - model.stages[i]!.coefficients.fixed, 0)
+  const growing = COST_TERMS.filter((term) => term !== 'fixed')
+  return model.stages.reduce((sum, fit) => sum + growing.reduce((s, term) => s + fit.coefficients[term] * work[fit.stage][term], 0), 0)
 }
 
 /**

@@ -6,11 +6,12 @@
  * cache key, then the measurement (about 6 s on an H200). A hit costs only the first.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { z } from 'zod'
+import { writeJsonAtomic } from '../io/files.ts'
 import {
   type Calibrated,
   CalibratedSchema,
@@ -171,14 +172,6 @@ export async function readCachedCalibration(
   const ageMs = now.getTime() - measuredAtMs
   if (ageMs > maxAgeMs) return null
   return { ...cached, fromCache: true }
-}
-
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true })
-  // Write then rename, so a concurrent reader never sees half a file.
-  const temporary = `${file}.${process.pid}.tmp`
-  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`)
-  await rename(temporary, file)
 }
 
 async function writeCache(file: string, calibration: Calibrated): Promise<void> {

@@ -6,10 +6,11 @@
  * (about 0.1 s); a reinstalled torch, another driver or another CUDA_VISIBLE_DEVICES probes afresh.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { z } from 'zod'
+import { writeJsonAtomic } from '../io/files.ts'
 import { PythonInfoSchema, type PythonInfo } from '../model/environment.ts'
 
 /** What decides the probe's answer, read without importing torch; "no torch" when the module cannot be found. */
@@ -110,12 +111,7 @@ export async function probePython(command: string, cacheDir?: string): Promise<P
     // Not probed under this identity yet.
   }
   const info = await probeByImport(command)
-  if (typeof info !== 'string') {
-    await mkdir(cacheDir, { recursive: true })
-    const temporary = `${file}.${process.pid}.tmp`
-    await writeFile(temporary, `${JSON.stringify(info)}\n`)
-    await rename(temporary, file)
-  }
+  if (typeof info !== 'string') await writeJsonAtomic(file, info)
   return info
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { identify } from '../pipeline/process-identity.ts'
 import { sessionCached } from './session-cache.ts'
 
 const Schema = z.object({ torch: z.string() })
@@ -27,7 +28,7 @@ describe('sessionCached', () => {
     const dir = await mkdtemp(join(tmpdir(), 'session-cache-'))
     await mkdir(join(dir, 's'), { recursive: true })
     // A live process holds the marker (our parent stands in for the Vitest main process) and writes the result later.
-    await writeFile(join(dir, 's', 'python.json.pending'), String(process.ppid))
+    await writeFile(join(dir, 's', 'python.json.pending'), JSON.stringify(identify(process.ppid)))
     setTimeout(() => void writeFile(join(dir, 's', 'python.json'), '{"torch": "2.11"}'), 150)
     let finds = 0
     const got = await sessionCached(dir, 's', 'python', Schema, async () => ({ torch: `found ${++finds}` }))
@@ -38,7 +39,7 @@ describe('sessionCached', () => {
     const dir = await mkdtemp(join(tmpdir(), 'session-cache-'))
     await mkdir(join(dir, 's'), { recursive: true })
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout
-    await writeFile(join(dir, 's', 'python.json.pending'), gone)
+    await writeFile(join(dir, 's', 'python.json.pending'), JSON.stringify({ pid: Number(gone), startTime: null }))
     expect(await sessionCached(dir, 's', 'python', Schema, async () => ({ torch: '2.11' }))).toEqual({ value: { torch: '2.11' }, cached: false })
     expect(await readdir(join(dir, 's'))).toEqual(['python.json'])
   })

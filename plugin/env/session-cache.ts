@@ -3,14 +3,16 @@
  * environment, the GPU ceiling): found once, kept in `<dir>/<sessionId>/<name>.json`, read by later cases in
  * other worker processes. Scoped to the session, so nothing found is trusted beyond the run that found it.
  *
- * One finder at a time: whoever starts finding holds `<name>.json.pending` (its pid inside), and the others wait for
+ * One finder at a time: whoever starts finding holds `<name>.json.pending` (its pid and start time inside), and the others wait for
  * the result instead of finding it a second time. That is what lets the Vitest main process start the search while
  * Vitest is still collecting (prefetch), and the first case wait for the rest only. A finder that failed removes its
  * marker (the waiters then find it themselves and report the error); a marker whose process is gone is taken over.
  */
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { z } from 'zod'
+import { pathExists, writeJsonAtomic } from '../io/files.ts'
+import { identify, isSameProcessAlive, type ProcessIdentity } from '../pipeline/process-identity.ts'
 
 /** How long a waiter polls for another finder's result before finding it itself (the Python probe's own limit). */
 const WAIT_LIMIT_MS = 120_000
@@ -30,13 +32,13 @@ async function readCached<T extends z.ZodType>(file: string, schema: T): Promise
   return undefined
 }
 
-function alive(pid: number): boolean {
+/** Who holds a marker (pid and start time, so a reused pid is not taken for it); null while it is being written. */
+async function markerOwner(marker: string): Promise<ProcessIdentity | null> {
   try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it exists, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    const owner = JSON.parse(await readFile(marker, 'utf8')) as ProcessIdentity
+    return Number.isInteger(owner.pid) ? owner : null
+  } catch {
+    return null
   }
 }
 
@@ -46,27 +48,18 @@ async function claim(marker: string): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(marker, 'wx')
-      await handle.writeFile(String(process.pid))
+      await handle.writeFile(JSON.stringify(identify(process.pid)))
       await handle.close()
       return true
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const owner = Number(await readFile(marker, 'utf8').catch(() => ''))
-      // An empty marker is one being written this instant: its owner is alive.
-      if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid || alive(owner)) return false
+      const owner = await markerOwner(marker)
+      // An unreadable marker is one being written this instant: its owner is alive.
+      if (owner === null || owner.pid === process.pid || isSameProcessAlive(owner)) return false
       await rm(marker, { force: true })
     }
   }
   return false
-}
-
-async function held(marker: string): Promise<boolean> {
-  try {
-    await readFile(marker)
-    return true
-  } catch {
-    return false
-  }
 }
 
 export async function sessionCached<T extends z.ZodType>(dir: string, sessionId: string, name: string, schema: T, find: () => Promise<z.output<T>>): Promise<{ value: z.output<T>; cached: boolean }> {
@@ -78,7 +71,7 @@ export async function sessionCached<T extends z.ZodType>(dir: string, sessionId:
     if (known !== undefined) return { value: known, cached: true }
     if (await claim(marker)) break
     // Another process is finding it: wait for its result (or its failure, which removes the marker).
-    while ((await held(marker)) && Date.now() < deadline) {
+    while ((await pathExists(marker)) && Date.now() < deadline) {
       await new Promise((done) => setTimeout(done, POLL_MS))
       const value = await readCached(file, schema)
       if (value !== undefined) return { value, cached: true }
@@ -87,13 +80,10 @@ export async function sessionCached<T extends z.ZodType>(dir: string, sessionId:
   }
   try {
     const value = await find()
-    const temporary = `${file}.${process.pid}.tmp`
-    await writeFile(temporary, `${JSON.stringify(value)}\n`)
-    await rename(temporary, file)
+    await writeJsonAtomic(file, value)
     return { value, cached: false }
   } finally {
     // Only our own marker: after a timed-out wait the marker may be another process's.
-    const owner = Number(await readFile(marker, 'utf8').catch(() => ''))
-    if (owner === process.pid) await rm(marker, { force: true })
+    if ((await markerOwner(marker))?.pid === process.pid) await rm(marker, { force: true })
   }
 }

@@ -5,7 +5,7 @@
 import { lstat, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { listRunFolders, runFolderState } from './stale-runs.ts'
-import { writeJsonAtomic } from './run-directory.ts'
+import { writeJsonAtomic } from '../io/files.ts'
 import { planRetention, type RetainedState, type RetentionPlan, type RetentionPolicy, type RunFolderFacts } from './retention-plan.ts'
 
 export type { RetentionPolicy, RetentionPlan } from './retention-plan.ts'

@@ -1,6 +1,6 @@
 /** A fresh directory per run: `<runsDir>/<timestamp>-<sample>-<mode>-<n>gpu-<rand>/` with `out/` for the pipeline. */
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import path from 'node:path'
 
 export interface RunPaths {
@@ -36,9 +36,3 @@ async function ensureEmptyDirectory(dir: string): Promise<void> {
   if (entries.length > 0) throw new Error(`output directory ${dir} is not empty (${entries.length} entries); runs need a fresh one (stale intermediates are silently reused)`)
 }
 
-/** Write-then-rename, so a reader never sees half a file. */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`)
-  await rename(tmp, file)
-}

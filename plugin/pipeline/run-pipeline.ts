@@ -29,7 +29,8 @@ import { LocalLauncher } from './launchers/local.ts'
 import type { SlurmJobRecord } from '../model/scheduler.ts'
 import { withRunEvidence } from '../metrics/run-evidence.ts'
 import type { ProcessIdentity } from './process-identity.ts'
-import { createRunDirectory, writeJsonAtomic, type RunPaths } from './run-directory.ts'
+import { writeJsonAtomic } from '../io/files.ts'
+import { createRunDirectory, type RunPaths } from './run-directory.ts'
 import type { PipelineTarget, PlacedRequest, RunRequest } from './target.ts'
 
 /** Grace between SIGTERM and SIGKILL for a target that names none of its own. */

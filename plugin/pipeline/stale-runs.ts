@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 import { AbandonedRunSchema, type AbandonedRun } from '../model/abandoned-run.ts'
 import { groupMembers, isSameProcessAlive, processStartTime } from './process-identity.ts'
-import { writeJsonAtomic } from './run-directory.ts'
+import { writeJsonAtomic } from '../io/files.ts'
 import { readSupervisorStatus, type SupervisorStatus } from './supervisor.ts'
 
 export const ABANDONED_FILE = 'abandoned.json'

@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CaseResultSchema, type CaseResult } from '../model/case-result.ts'
-import { writeFileAtomic } from './atomic-write.ts'
+import { writeFileAtomic } from '../io/files.ts'
 import { EvaluatedCaseSchema, type EvaluatedCase } from './schema.ts'
 
 /** A case as its session stores it: evaluated (analysis and warnings) when the session ran; else as built. */

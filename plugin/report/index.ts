@@ -1,7 +1,7 @@
 export * from './schema.ts'
 export * from './build-report.ts'
 export * from './case-store.ts'
-export * from './atomic-write.ts'
+export { writeFileAtomic } from '../io/files.ts'
 export * from './formatter.ts'
 export * from './chart-plan.ts'
 export * from './markdown-report.ts'

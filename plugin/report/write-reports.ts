@@ -4,10 +4,10 @@
  * wrote). Every file is written atomically. Appends the markdown to
  * $GITHUB_STEP_SUMMARY when asked (final reports only, so a live rewrite does not append twice).
  */
-import { appendFile, access } from 'node:fs/promises'
+import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RunResult } from '../model/run-result.ts'
-import { writeFileAtomic } from './atomic-write.ts'
+import { pathExists, writeFileAtomic } from '../io/files.ts'
 import { planCharts } from './chart-plan.ts'
 import type { TimelinePoint, RenderContext, ReportFormatter } from './formatter.ts'
 import { JsonReport } from './json-report.ts'
@@ -51,18 +51,11 @@ export function latestNames(suite: string): { markdown: string; json: string } {
   return { markdown: `latest-${suite}.md`, json: `latest-${suite}.json` }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  )
-}
-
 async function collectTimelines(runs: readonly RunResult[], given: ReadonlyMap<string, readonly TimelinePoint[]>, problems: string[]): Promise<Map<string, readonly TimelinePoint[]>> {
   const timelines = new Map(given)
   for (const run of runs) {
     if (timelines.has(run.id) || run.gpu.status !== 'sampled' || run.gpu.timelinePath === null) continue
-    if (!(await exists(run.gpu.timelinePath))) continue
+    if (!(await pathExists(run.gpu.timelinePath))) continue
     try {
       timelines.set(run.id, await loadTimeline(run.gpu.timelinePath, run.startedAtMs))
     } catch (error) {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { pathExists } from '../../io/files.ts'
 import { createInterface } from 'node:readline'
 import { readConsensusTable, readPredictionTable } from '../../io/tsv/predictions.ts'
 import { contractLayoutForStem } from '../../pipeline/output-layout.ts'
@@ -10,15 +11,6 @@ import { type OutputSet, OutputSetError } from './output-set.ts'
 import { readRunConfig } from './pipeline-run-config.ts'
 import { readPtBlock } from './pt-blocks.ts'
 import type { TensorStage } from '../core/stages.ts'
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p)
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function listDir(p: string): Promise<string[]> {
   try {
@@ -71,13 +63,13 @@ async function countFastaRecords(path: string): Promise<number> {
  */
 export async function findPipelineLayout(root: string): Promise<OutputLayout> {
   const entries = await listDir(root)
-  if (entries.length === 0 && !(await exists(root))) throw new OutputSetError(root, 'output folder does not exist')
+  if (entries.length === 0 && !(await pathExists(root))) throw new OutputSetError(root, 'output folder does not exist')
   const mergedDirs = entries.filter((e) => e.endsWith('_merged'))
   if (mergedDirs.length > 1) throw new OutputSetError(root, `several *_merged folders (${mergedDirs.join(', ')}); one run per folder`)
   const stemFromState = mergedDirs[0]?.slice(0, -'_merged'.length) ?? entries.find((e) => e.endsWith('_nucleotide'))?.slice(0, -'_nucleotide'.length) ?? null
   // The chunk length only names the chunked FASTA, which nothing here reads; the state file says the real one.
   const layout = contractLayoutForStem(root, stemFromState ?? '', 500)
-  if (stemFromState === null && !(await exists(layout.stateFile))) {
+  if (stemFromState === null && !(await pathExists(layout.stateFile))) {
     throw new OutputSetError(root, 'not a pipeline output folder (no *_merged folder and no .checkpoints/pipeline_state.json)')
   }
   return layout
@@ -121,20 +113,20 @@ export async function openPipelineOutput(root: string): Promise<OutputSet> {
   const { predictions: predictionsPath, consensus: consensusPath, proteinFasta: faa } = layout
   const missing: string[] = []
   if (merged === null) missing.push(`merged embeddings (${stem}_merged/output_*_merged.pt)`)
-  if (!(await exists(predictionsPath))) missing.push(relative(root, predictionsPath))
-  if (!(await exists(consensusPath))) missing.push(relative(root, consensusPath))
-  const expectedOrfs = (await exists(faa)) ? await countFastaRecords(faa) : null
+  if (!(await pathExists(predictionsPath))) missing.push(relative(root, predictionsPath))
+  if (!(await pathExists(consensusPath))) missing.push(relative(root, consensusPath))
+  const expectedOrfs = (await pathExists(faa)) ? await countFastaRecords(faa) : null
   return {
     kind: 'pipeline',
     root,
     config: await readRunConfig(state),
     expectedOrfs,
     missing,
-    emptyProteinFrames: async () => ((await exists(faa)) ? emptyRecords(faa) : new Set<string>()),
+    emptyProteinFrames: async () => ((await pathExists(faa)) ? emptyRecords(faa) : new Set<string>()),
     provenance: null,
     embeddings: (stage) => sources[stage],
-    predictions: async () => ((await exists(predictionsPath)) ? readPredictionTable(predictionsPath) : null),
-    consensus: async () => ((await exists(consensusPath)) ? readConsensusTable(consensusPath) : null),
+    predictions: async () => ((await pathExists(predictionsPath)) ? readPredictionTable(predictionsPath) : null),
+    consensus: async () => ((await pathExists(consensusPath)) ? readConsensusTable(consensusPath) : null),
     // Every .pt is opened and closed per block, so nothing stays open.
     close: async () => undefined,
   }

@@ -12,7 +12,7 @@ import type { LogFinding } from '../../metrics/log-findings.ts'
 import { checkLeftoverProcesses, listGroup } from '../leftover-processes.ts'
 import { groupAlive } from '../process-group.ts'
 import { identify, isSameProcessAlive } from '../process-identity.ts'
-import { writeJsonAtomic } from '../run-directory.ts'
+import { writeJsonAtomic } from '../../io/files.ts'
 import { readSupervisorStatus, supervisedArgv, SUPERVISOR_STATUS_FILE, type SupervisorStatus } from '../supervisor.ts'
 import type { LaunchContext, LaunchedRun, LaunchExit, Launcher } from './launcher.ts'
 

@@ -7,7 +7,7 @@ import { hostname } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 import type { RunLogFinding } from '../../model/run-result.ts'
-import { writeJsonAtomic } from '../run-directory.ts'
+import { writeJsonAtomic } from '../../io/files.ts'
 import { activeJobs, cancelJob, cancelJobsSync } from './slurm-cli.ts'
 
 export const JOB_LEDGER_FILE = 'slurm-job.json'
